@@ -1,0 +1,108 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+import type { ImageFile, ImageRules } from '../shared/binaryImage';
+import { explainHttpStatus, vendorError } from '../shared/errors';
+import type { HttpFailure } from '../shared/errors';
+import { authenticatedRequest, trimBaseUrl } from '../shared/http';
+import { multipartBody } from '../shared/multipart';
+import { APPTENTICATE_ERROR_CODES, APPTENTICATE_ERROR_HINTS } from './errorCodes';
+
+export const CREDENTIAL_TYPE = 'apptenticateApi';
+
+/** "Images sent in jpg format must not exceed 2MB" (seeds 000, 001, 002). */
+export const APPTENTICATE_IMAGE_RULES: ImageRules = {
+	formats: ['jpeg'],
+	maxBytes: 2 * 1024 * 1024,
+	vendorName: 'Apptenticate',
+};
+
+const failureBody = z
+	.object({
+		error_code: z.coerce.number().optional(),
+		error: z.string().optional(),
+		detail: z.string().optional(),
+		details: z.record(z.unknown()).optional(),
+	})
+	.passthrough();
+
+function apptenticateError(ctx: IExecuteFunctions, failure: HttpFailure, itemIndex: number) {
+	const parsed = failureBody.safeParse(failure.body);
+	const body = parsed.success ? parsed.data : {};
+	const code = body.error_code;
+	if (code !== undefined) {
+		const english = APPTENTICATE_ERROR_CODES[code] ?? 'Apptenticate could not process the request';
+		const details = body.details ? Object.values(body.details).map(String).join('; ') : '';
+		return vendorError(ctx, {
+			vendor: 'apptenticate',
+			message: `Apptenticate error ${code}: ${english}`,
+			description: [
+				APPTENTICATE_ERROR_HINTS[code],
+				body.error ? `Apptenticate's message: "${body.error}"` : undefined,
+				details ? `Details: ${details}` : undefined,
+			]
+				.filter(Boolean)
+				.join(' '),
+			vendorCode: code,
+			vendorMessage: body.error,
+			httpCode: failure.status,
+			itemIndex,
+		});
+	}
+	const reason = failure.networkCode
+		? `could not be reached (${failure.networkCode})`
+		: explainHttpStatus(failure.status);
+	return vendorError(ctx, {
+		vendor: 'apptenticate',
+		message: `Apptenticate request failed: ${reason}`,
+		description: body.detail ? `Apptenticate's message: "${body.detail}"` : undefined,
+		httpCode: failure.status,
+		itemIndex,
+	});
+}
+
+export interface ApptenticateContext {
+	ctx: IExecuteFunctions;
+	baseUrl: string;
+}
+
+export async function apptenticateContext(ctx: IExecuteFunctions): Promise<ApptenticateContext> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	return { ctx, baseUrl: trimBaseUrl(credentials.baseUrl) };
+}
+
+/**
+ * Sends one multipart call. `path` is appended to the credential's base URL unless it is a
+ * full URL (the legacy biometry endpoint can live elsewhere).
+ */
+export async function apptenticatePost(
+	{ ctx, baseUrl }: ApptenticateContext,
+	path: string,
+	fields: Record<string, string | undefined>,
+	files: Record<string, ImageFile | undefined>,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { body, contentType } = multipartBody(fields, files);
+	const url = /^https?:\/\//i.test(path) ? path : `${baseUrl}/${path.replace(/^\/+/, '')}`;
+	const answer = await authenticatedRequest<unknown>(
+		ctx,
+		CREDENTIAL_TYPE,
+		{ method: 'POST', url, body, headers: { 'Content-Type': contentType }, json: true },
+		(failure) => apptenticateError(ctx, failure, itemIndex),
+	);
+	const parsed = failureBody.safeParse(answer);
+	if (!parsed.success || Array.isArray(answer)) {
+		throw vendorError(ctx, {
+			vendor: 'apptenticate',
+			message: 'Apptenticate answered with something that is not a JSON object',
+			itemIndex,
+		});
+	}
+	// Failed OCR can come back with HTTP 200 and an error_code (seed 001's example).
+	if (parsed.data.error_code !== undefined) {
+		throw apptenticateError(ctx, { status: 200, body: answer }, itemIndex);
+	}
+	return answer as IDataObject;
+}
+
+/** Apptenticate's examples send Python-style booleans. */
+export const pythonBoolean = (value: boolean) => (value ? 'True' : 'False');

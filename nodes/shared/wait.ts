@@ -1,0 +1,25 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * Waits `ms`, and stops at once when the execution is cancelled. n8n 1.x's `sleep` takes no
+ * abort signal, so the signal is raced here for both versions.
+ */
+export async function waitUnlessCancelled(ctx: IExecuteFunctions, ms: number): Promise<void> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	const cancelled = () => new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+	if (signal?.aborted) throw cancelled();
+	if (!signal) return await sleep(ms);
+	let onAbort: () => void = () => {};
+	try {
+		await Promise.race([
+			sleep(ms),
+			new Promise<never>((_, reject) => {
+				onAbort = () => reject(cancelled());
+				signal.addEventListener('abort', onAbort, { once: true });
+			}),
+		]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
