@@ -1,0 +1,256 @@
+/**
+ * A stand-in for n8n's execution context in unit tests. It emulates what the nodes rely on,
+ * as n8n-core does it: the credential's preAuthentication when its token is empty, the
+ * `authenticate` header, one refresh and retry on a 401 (re-sending a Buffer body), and HTTP
+ * errors wrapped in NodeApiError. Requests really go out (through fetch) so nock sees them.
+ * The real n8n is exercised by the end-to-end tests in test/e2e.
+ */
+import { NodeApiError } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+export type ParameterValue = unknown | ((itemIndex: number) => unknown);
+
+export interface CredentialSetup {
+	type: ICredentialType;
+	data: ICredentialDataDecryptedObject;
+}
+
+export interface RunSetup {
+	items: INodeExecutionData[];
+	parameters: Record<string, ParameterValue>;
+	credential?: CredentialSetup;
+	continueOnFail?: boolean;
+	signal?: AbortSignal;
+}
+
+export const testNode: INode = {
+	id: 'node-under-test',
+	name: 'Node Under Test',
+	type: 'n8n-nodes-kyc.test',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+function resolveTemplate(template: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+	if (typeof template !== 'string' || !template.startsWith('=')) return template;
+	return template
+		.slice(1)
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) => String(credentials[name] ?? ''));
+}
+
+export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
+	const url = new URL(options.url, options.baseURL);
+	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = String(value);
+	let body: BodyInit | undefined;
+	const raw = options.body as unknown;
+	if (Buffer.isBuffer(raw) || typeof raw === 'string' || raw instanceof URLSearchParams) {
+		body = raw as BodyInit;
+	} else if (raw !== undefined && raw !== null && Object.keys(raw as object).length > 0) {
+		body = JSON.stringify(raw);
+		headers['content-type'] ??= 'application/json';
+	}
+	if (options.json) headers.accept ??= 'application/json';
+	const response = await fetch(url, {
+		method: options.method ?? 'GET',
+		headers,
+		body,
+		signal: options.abortSignal as AbortSignal | undefined,
+	});
+	const bytes = Buffer.from(await response.arrayBuffer());
+	let data: unknown = bytes;
+	if (options.encoding !== 'arraybuffer') {
+		const text = bytes.toString('utf8');
+		try {
+			data = JSON.parse(text);
+		} catch {
+			data = text;
+		}
+	}
+	const responseHeaders = Object.fromEntries([...(response.headers as unknown as Iterable<[string, string]>)]);
+	if (response.status >= 400) {
+		throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
+			name: 'AxiosError',
+			isAxiosError: true,
+			response: { status: response.status, data, headers: responseHeaders },
+		});
+	}
+	return options.returnFullResponse
+		? { statusCode: response.status, headers: responseHeaders, body: data }
+		: data;
+}
+
+/** Emulates n8n-core's httpRequestWithAuthentication for an IAuthenticateGeneric credential. */
+export function authenticatedRequester(credential: CredentialSetup | undefined, node: INode = testNode) {
+	return async (credentialType: string, options: IHttpRequestOptions): Promise<unknown> => {
+		if (!credential || credential.type.name !== credentialType) {
+			throw new Error(`No credential of type ${credentialType} in this test`);
+		}
+		const { type, data } = credential;
+		const expirable = type.properties.find((property) => property.typeOptions?.expirable)?.name;
+		const refresh = async () => {
+			if (!type.preAuthentication) return;
+			const extra = await type.preAuthentication.call({ helpers: { httpRequest } } as never, data);
+			Object.assign(data, extra);
+		};
+		const send = async () => {
+			const authentication = (type.authenticate ?? {}) as { properties?: { headers?: IDataObject } };
+			const headers = { ...(options.headers ?? {}) } as IDataObject;
+			for (const [key, value] of Object.entries(authentication.properties?.headers ?? {})) {
+				headers[key] = resolveTemplate(value, data) as string;
+			}
+			return await httpRequest({ ...options, headers });
+		};
+		try {
+			if (expirable && !data[expirable]) await refresh();
+			return await send();
+		} catch (error) {
+			const status = (error as { response?: { status?: number } }).response?.status;
+			if (status === 401 && expirable) {
+				try {
+					await refresh();
+					return await send();
+				} catch (retryError) {
+					throw new NodeApiError(node, retryError as never);
+				}
+			}
+			throw new NodeApiError(node, error as never);
+		}
+	};
+}
+
+export function binaryItem(properties: Record<string, Buffer>, json: IDataObject = {}): INodeExecutionData {
+	const binary: Record<string, IBinaryData> = {};
+	for (const [name, data] of Object.entries(properties)) {
+		binary[name] = { data: data.toString('base64'), mimeType: 'image/jpeg', fileName: `${name}.jpg` };
+	}
+	return { json, binary };
+}
+
+function parameterGetter(parameters: Record<string, ParameterValue>) {
+	return (name: string, itemIndex: number, fallback?: unknown) => {
+		const path = name.split('.');
+		let value: unknown = parameters;
+		for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+		if (typeof value === 'function') value = (value as (i: number) => unknown)(itemIndex);
+		if (value === undefined) {
+			if (fallback !== undefined) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		}
+		return value;
+	};
+}
+
+/** The context shared by execute and webhook functions. */
+export function baseContext(setup: RunSetup) {
+	return {
+		getNode: () => testNode,
+		getInputData: () => setup.items,
+		getNodeParameter: parameterGetter(setup.parameters),
+		continueOnFail: () => setup.continueOnFail ?? false,
+		getExecutionCancelSignal: () => setup.signal,
+		getCredentials: async (type: string) => {
+			if (!setup.credential || setup.credential.type.name !== type) throw new Error(`No credential ${type}`);
+			return setup.credential.data;
+		},
+		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		helpers: {
+			httpRequest,
+			httpRequestWithAuthentication: authenticatedRequester(setup.credential),
+			getBinaryDataBuffer: async (itemIndex: number, property: string) => {
+				const binary = setup.items[itemIndex]?.binary?.[property];
+				if (!binary) throw new Error(`No binary property ${property}`);
+				return Buffer.from(binary.data, 'base64');
+			},
+			assertBinaryData: (itemIndex: number, property: string) => {
+				const binary = setup.items[itemIndex]?.binary?.[property];
+				if (!binary) throw new Error(`No binary property ${property}`);
+				return binary;
+			},
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => ({
+				data: data.toString('base64'),
+				fileName,
+				mimeType: mimeType ?? 'application/octet-stream',
+				fileSize: `${data.length} B`,
+			}),
+			returnJsonArray: (data: IDataObject | IDataObject[]) =>
+				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+		},
+	};
+}
+
+/** Runs a node's execute() the way n8n would, and returns its first output. */
+export async function runNode(nodeType: INodeType, setup: RunSetup): Promise<INodeExecutionData[]> {
+	const context = baseContext(setup);
+	const output = await nodeType.execute!.call(context as never);
+	return (output as INodeExecutionData[][])[0];
+}
+
+/** Builds IWebhookFunctions for a trigger's webhook() from a request description. */
+export function webhookContext(
+	setup: Omit<RunSetup, 'items'> & {
+		body?: unknown;
+		headers?: Record<string, string>;
+		query?: IDataObject;
+		ip?: string;
+		params?: IDataObject;
+	},
+) {
+	const response = { statusCode: 200, body: undefined as unknown, ended: false };
+	const res = {
+		status(code: number) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		send(body?: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		end(body?: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		setHeader() {
+			return res;
+		},
+	};
+	const req = {
+		body: setup.body,
+		headers: setup.headers ?? {},
+		query: setup.query ?? {},
+		params: setup.params ?? {},
+		ip: setup.ip ?? '127.0.0.1',
+		socket: { remoteAddress: setup.ip ?? '127.0.0.1' },
+	};
+	const context = {
+		...baseContext({ ...setup, items: [] }),
+		getRequestObject: () => req,
+		getResponseObject: () => res,
+		getBodyData: () => setup.body as IDataObject,
+		getHeaderData: () => setup.headers ?? {},
+		getQueryData: () => setup.query ?? {},
+		getParamsData: () => setup.params ?? {},
+		getWebhookName: () => 'default',
+		getNodeWebhookUrl: () => 'http://127.0.0.1:5678/webhook/test/link',
+	};
+	return { context: context as unknown as IWebhookFunctions, response };
+}
