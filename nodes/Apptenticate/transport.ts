@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 import type { ImageFile, ImageRules } from '../shared/binaryImage';
-import { explainHttpStatus, vendorError } from '../shared/errors';
+import { explainFailure, vendorError } from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
 import { authenticatedRequest, trimBaseUrl } from '../shared/http';
 import { multipartBody } from '../shared/multipart';
@@ -48,9 +48,7 @@ function apptenticateError(ctx: IExecuteFunctions, failure: HttpFailure, itemInd
 			itemIndex,
 		});
 	}
-	const reason = failure.networkCode
-		? `could not be reached (${failure.networkCode})`
-		: explainHttpStatus(failure.status);
+	const reason = explainFailure(failure);
 	return vendorError(ctx, {
 		vendor: 'apptenticate',
 		message: `Apptenticate request failed: ${reason}`,

@@ -8,6 +8,8 @@ export interface HttpFailure {
 	/** Network-level cause such as ECONNREFUSED, when no answer came. */
 	networkCode?: string;
 	retryAfterSeconds?: number;
+	/** The error's own message, for failures that are not HTTP answers (e.g. a refused login). */
+	message?: string;
 }
 
 type Loose = Record<string, any>;
@@ -43,6 +45,7 @@ export function readHttpFailure(error: unknown): HttpFailure {
 		body,
 		networkCode,
 		retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+		message: typeof e.message === 'string' ? e.message : undefined,
 	};
 }
 
@@ -59,9 +62,15 @@ const HTTP_EXPLANATIONS: Record<number, string> = {
 	504: 'the vendor took too long to answer; try again later',
 };
 
-export function explainHttpStatus(status?: number): string {
-	if (status === undefined) return 'no answer came back';
+export function explainHttpStatus(status: number): string {
 	return HTTP_EXPLANATIONS[status] ?? `it answered HTTP ${status}`;
+}
+
+/** Why a call failed, in plain English, from its status, network code or message. */
+export function explainFailure(failure: HttpFailure): string {
+	if (failure.status !== undefined) return explainHttpStatus(failure.status);
+	if (failure.networkCode) return `the vendor could not be reached (${failure.networkCode})`;
+	return failure.message ?? 'no answer came back';
 }
 
 export interface VendorErrorDetails {

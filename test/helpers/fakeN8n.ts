@@ -49,6 +49,16 @@ function resolveTemplate(template: unknown, credentials: ICredentialDataDecrypte
 		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) => String(credentials[name] ?? ''));
 }
 
+export interface SentRequest {
+	method: string;
+	url: URL;
+	headers: Record<string, string>;
+	body?: Buffer;
+}
+
+/** Every request the emulated helpers sent, in order (tests clear it with `sentRequests.length = 0`). */
+export const sentRequests: SentRequest[] = [];
+
 export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const url = new URL(options.url, options.baseURL);
 	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
@@ -63,6 +73,12 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		headers['content-type'] ??= 'application/json';
 	}
 	if (options.json) headers.accept ??= 'application/json';
+	sentRequests.push({
+		method: options.method ?? 'GET',
+		url,
+		headers,
+		body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(String(body)),
+	});
 	const response = await fetch(url, {
 		method: options.method ?? 'GET',
 		headers,
