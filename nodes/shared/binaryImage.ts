@@ -102,3 +102,15 @@ export async function readImage(
 		mimeType: MIME_TYPES[type.format],
 	};
 }
+
+/** `readImage` for the common case: the binary property's name is the node parameter `parameterName`. */
+export async function readImageParameter(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameterName: string,
+	fieldLabel: string,
+	rules: ImageRules,
+): Promise<ImageFile> {
+	const propertyName = ctx.getNodeParameter(parameterName, itemIndex, '') as string;
+	return await readImage(ctx, itemIndex, propertyName, fieldLabel, rules);
+}

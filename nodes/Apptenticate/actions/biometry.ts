@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { readImage } from '../../shared/binaryImage';
+import { readImageParameter } from '../../shared/binaryImage';
 import { cleanText, identityRecord } from '../../shared/identity';
 import { APPTENTICATE_IMAGE_RULES, apptenticatePost, pythonBoolean } from '../transport';
 import type { ApptenticateContext } from '../transport';
@@ -45,6 +45,8 @@ export async function biometryItem(
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const returnId = options.returnTransactionId === false ? undefined : pythonBoolean(true);
 	const device = (options.device as string) || undefined;
+	const readSelfie = async () =>
+		await readImageParameter(ctx, itemIndex, 'selfieImageProperty', 'Selfie Image Property', APPTENTICATE_IMAGE_RULES);
 
 	let answer: IDataObject;
 	let documentType: string | null = null;
@@ -52,13 +54,7 @@ export async function biometryItem(
 	if (operation === 'verifyCitizen') {
 		documentNumber = citizenIdOf(ctx, itemIndex);
 		documentType = 'id_card';
-		const selfie = await readImage(
-			ctx,
-			itemIndex,
-			ctx.getNodeParameter('selfieImageProperty', itemIndex) as string,
-			'Selfie Image Property',
-			APPTENTICATE_IMAGE_RULES,
-		);
+		const selfie = await readSelfie();
 		if (options.endpoint === 'legacy') {
 			const names = LEGACY_FIELD_NAMES[(options.legacyFieldNames as 'payload' | 'codeExample') ?? 'payload'];
 			answer = await apptenticatePost(
@@ -80,20 +76,14 @@ export async function biometryItem(
 	} else {
 		const foreignDocumentType = ctx.getNodeParameter('foreignDocumentType', itemIndex) as string;
 		documentType = NORMALIZED_DOCUMENT_TYPES[foreignDocumentType] ?? foreignDocumentType;
-		const frontside = await readImage(
+		const frontside = await readImageParameter(
 			ctx,
 			itemIndex,
-			ctx.getNodeParameter('documentImageProperty', itemIndex) as string,
+			'documentImageProperty',
 			'Document Image Property',
 			APPTENTICATE_IMAGE_RULES,
 		);
-		const selfie = await readImage(
-			ctx,
-			itemIndex,
-			ctx.getNodeParameter('selfieImageProperty', itemIndex) as string,
-			'Selfie Image Property',
-			APPTENTICATE_IMAGE_RULES,
-		);
+		const selfie = await readSelfie();
 		answer = await apptenticatePost(
 			apptenticate,
 			FOREIGNS_PATH,

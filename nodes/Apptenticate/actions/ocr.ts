@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { readImage } from '../../shared/binaryImage';
+import { readImageParameter } from '../../shared/binaryImage';
 import { cleanText, identityRecord, normalizeDate, normalizeGender } from '../../shared/identity';
 import type { IdentityFields } from '../../shared/identity';
 import { checkCurp, checkElectorKey } from '../mexicanIds';
@@ -32,21 +32,15 @@ export async function ocrItem(
 	const withBack = hasBackside(documentType);
 	const validateSides = withBack && (ctx.getNodeParameter('validateSides', itemIndex, false) as boolean);
 
-	const frontside = await readImage(
+	const frontside = await readImageParameter(
 		ctx,
 		itemIndex,
-		ctx.getNodeParameter('frontImageProperty', itemIndex) as string,
+		'frontImageProperty',
 		'Front Image Property',
 		APPTENTICATE_IMAGE_RULES,
 	);
 	const backside = withBack
-		? await readImage(
-				ctx,
-				itemIndex,
-				ctx.getNodeParameter('backImageProperty', itemIndex) as string,
-				'Back Image Property',
-				APPTENTICATE_IMAGE_RULES,
-			)
+		? await readImageParameter(ctx, itemIndex, 'backImageProperty', 'Back Image Property', APPTENTICATE_IMAGE_RULES)
 		: undefined;
 
 	const documentTypeValue =
