@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-w
 import { z } from 'zod';
 import { detectFileType } from '../shared/binaryImage';
 import type { ImageFile, ImageRules } from '../shared/binaryImage';
-import { explainHttpStatus, readHttpFailure, vendorError } from '../shared/errors';
+import { explainFailure, readHttpFailure, vendorError } from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
 import { REQUEST_TIMEOUT_MS, authenticatedRequest, trimBaseUrl } from '../shared/http';
 import { multipartBody } from '../shared/multipart';
@@ -36,7 +36,11 @@ const shorten = (text: string) => (text.length > MAX_QUOTE ? `${text.slice(0, MA
 export function vendorWords(body: unknown): string | undefined {
 	const parsed = failureBody.safeParse(body);
 	if (!parsed.success) return undefined;
-	if (typeof parsed.data === 'string') return parsed.data.trim() ? shorten(parsed.data.trim()) : undefined;
+	if (typeof parsed.data === 'string') {
+		// An HTML error page (proxy, server crash) says nothing useful in a message.
+		const text = parsed.data.trim();
+		return text && !text.startsWith('<') ? shorten(text) : undefined;
+	}
 	const { detail, message, error } = parsed.data;
 	for (const text of [detail, message, error]) if (typeof text === 'string' && text.trim()) return shorten(text.trim());
 	const fields = Object.entries(parsed.data)
@@ -52,9 +56,7 @@ function httpError(
 	itemIndex: number,
 	taskId?: string,
 ): NodeApiError {
-	const reason = failure.networkCode
-		? `could not be reached (${failure.networkCode})`
-		: explainHttpStatus(failure.status);
+	const reason = explainFailure(failure);
 	const words = vendorWords(failure.body);
 	const error = vendorError(ctx, {
 		vendor: 'progeny',

@@ -19,6 +19,32 @@ export function retryDelayMs(failure: HttpFailure, attempt: number): number | un
 	return retryable ? 1000 * 2 ** attempt : undefined;
 }
 
+// Per execution context and credential type: the first call, which obtains the token.
+const firstCalls = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Lets the first call of an execution go alone and holds the others until it has ended, so that
+ * the credential's preAuthentication runs once and the whole batch shares its token.
+ */
+async function afterFirstCall<T>(ctx: object, credentialType: string, call: () => Promise<T>): Promise<T> {
+	let calls = firstCalls.get(ctx);
+	if (!calls) firstCalls.set(ctx, (calls = new Map()));
+	const first = calls.get(credentialType);
+	if (first) {
+		await first;
+		return await call();
+	}
+	const result = call();
+	calls.set(
+		credentialType,
+		result.then(
+			() => undefined,
+			() => undefined,
+		),
+	);
+	return await result;
+}
+
 /**
  * One authenticated call through n8n's request helper, so that the credential obtains, stores
  * and refreshes its token. Busy or briefly unavailable vendors (429, 502-504, dropped
@@ -33,10 +59,15 @@ export async function authenticatedRequest<T = unknown>(
 ): Promise<T> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
-				timeout: REQUEST_TIMEOUT_MS,
-				...options,
-			})) as T;
+			return await afterFirstCall(
+				ctx,
+				credentialType,
+				async () =>
+					(await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
+						timeout: REQUEST_TIMEOUT_MS,
+						...options,
+					})) as T,
+			);
 		} catch (error) {
 			const failure = readHttpFailure(error);
 			const delay = retryDelayMs(failure, attempt);

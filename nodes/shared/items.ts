@@ -20,8 +20,8 @@ function errorItem(error: Error & { description?: string | null; context?: IData
 
 /**
  * Runs `handler` for every input item with at most `concurrency` in flight, and returns the
- * results in input order, each with `pairedItem`. The first item runs alone so that the
- * credential's token is fetched once and then shared by all the others.
+ * results in input order, each with `pairedItem`. (One token for the batch is the transport's
+ * business: see authenticatedRequest.)
  *
  * With continueOnFail an error becomes an error item in the failed item's place; otherwise no
  * new item starts after a failure, and the error of the first failed item is thrown.
@@ -57,8 +57,7 @@ export async function processItems(
 		while (next < count && failures.size === 0) await runOne(next++);
 	};
 
-	if (count > 0) await runOne(next++);
-	const width = Math.max(1, Math.min(Math.floor(concurrency) || 1, count - 1));
+	const width = Math.max(1, Math.min(Math.floor(concurrency) || 1, count));
 	await Promise.all(Array.from({ length: width }, worker));
 
 	if (failures.size > 0) {

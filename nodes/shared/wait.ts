@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * Waits `ms`, and stops at once when the execution is cancelled. n8n 1.x's `sleep` takes no
- * abort signal, so the signal is raced here for both versions.
+ * abort signal, so the signal is raced here for both versions (2.x's `sleep` also gets it, to
+ * clear its timer).
  */
 export async function waitUnlessCancelled(ctx: IExecuteFunctions, ms: number): Promise<void> {
 	const signal = ctx.getExecutionCancelSignal?.();
@@ -12,13 +13,12 @@ export async function waitUnlessCancelled(ctx: IExecuteFunctions, ms: number): P
 	if (!signal) return await sleep(ms);
 	let onAbort: () => void = () => {};
 	try {
-		await Promise.race([
-			sleep(ms),
-			new Promise<never>((_, reject) => {
-				onAbort = () => reject(cancelled());
-				signal.addEventListener('abort', onAbort, { once: true });
-			}),
-		]);
+		// Our listener is added before sleep's, so our error wins the race.
+		const abort = new Promise<never>((_, reject) => {
+			onAbort = () => reject(cancelled());
+			signal.addEventListener('abort', onAbort, { once: true });
+		});
+		await Promise.race([abort, sleep(ms, signal)]);
 	} finally {
 		signal.removeEventListener('abort', onAbort);
 	}

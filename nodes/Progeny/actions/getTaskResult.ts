@@ -1,0 +1,31 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { getTask, taskFailedError, taskState } from '../transport';
+import type { ProgenyContext } from '../transport';
+import { readOutputSettings, taskOutput } from './taskOutput';
+
+/**
+ * Operation "Get Task Result": one look-up, no polling. An unfinished task is not an error: its
+ * record carries vendorDetails.taskStatus (and nulls), so a workflow can wait and look again.
+ */
+export async function getTaskResultItem(
+	ctx: IExecuteFunctions,
+	progeny: ProgenyContext,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+	if (taskId === '') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Task ID" is empty`, {
+			itemIndex,
+			description:
+				'Enter the task ID that the operation "Extract Passport Data" returned (transactionId), or that a timeout error gave.',
+		});
+	}
+	// Only a task created with extend_data holds the provider's answer: pass it on when present.
+	const output = readOutputSettings(ctx, itemIndex, options, true);
+
+	const task = await getTask(progeny, taskId, itemIndex);
+	if (taskState(task) === 'failed') throw taskFailedError(ctx, taskId, task, itemIndex);
+	return await taskOutput(progeny, taskId, task, output, itemIndex);
+}
