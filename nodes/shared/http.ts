@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { readHttpFailure } from './errors';
 import type { HttpFailure } from './errors';
 import { waitUnlessCancelled } from './wait';
@@ -52,7 +52,7 @@ async function afterFirstCall<T>(ctx: object, credentialType: string, call: () =
  * the vendor's explained NodeApiError.
  */
 export async function authenticatedRequest<T = unknown>(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | IWebhookFunctions,
 	credentialType: string,
 	options: IHttpRequestOptions,
 	toError: (failure: HttpFailure) => NodeApiError,
@@ -63,7 +63,7 @@ export async function authenticatedRequest<T = unknown>(
 				ctx,
 				credentialType,
 				async () =>
-					(await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
+					(await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(ctx as IExecuteFunctions, credentialType, {
 						timeout: REQUEST_TIMEOUT_MS,
 						...options,
 					})) as T,

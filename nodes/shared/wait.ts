@@ -6,7 +6,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * abort signal, so the signal is raced here for both versions (2.x's `sleep` also gets it, to
  * clear its timer).
  */
-export async function waitUnlessCancelled(ctx: IExecuteFunctions, ms: number): Promise<void> {
+export async function waitUnlessCancelled(
+	ctx: Pick<IExecuteFunctions, 'getNode'> & Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>,
+	ms: number,
+): Promise<void> {
 	const signal = ctx.getExecutionCancelSignal?.();
 	const cancelled = () => new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 	if (signal?.aborted) throw cancelled();

@@ -222,6 +222,7 @@ export function webhookContext(
 		query?: IDataObject;
 		ip?: string;
 		params?: IDataObject;
+		rawBody?: Buffer;
 	},
 ) {
 	const response = { statusCode: 200, body: undefined as unknown, ended: false };
@@ -255,10 +256,13 @@ export function webhookContext(
 		query: setup.query ?? {},
 		params: setup.params ?? {},
 		ip: setup.ip ?? '127.0.0.1',
+		rawBody: setup.rawBody,
 		socket: { remoteAddress: setup.ip ?? '127.0.0.1' },
 	};
 	const context = {
 		...baseContext({ ...setup, items: [] }),
+		// Webhook functions take (name, fallback): there are no items.
+		getNodeParameter: (name: string, fallback?: unknown) => parameterGetter(setup.parameters)(name, 0, fallback),
 		getRequestObject: () => req,
 		getResponseObject: () => res,
 		getBodyData: () => setup.body as IDataObject,

@@ -1,0 +1,169 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { concurrencyOption, imageProperty, includeRawOption } from '../../shared/descriptions';
+import { processItems } from '../../shared/items';
+import { pingItem, verifyItem } from '../actions/verify';
+import type { VerifyOptions } from '../actions/verify';
+import { linkContext } from '../transport';
+
+const TRIGGER_URL_HINT =
+	'Paste the <b>Production URL</b> of a LINK Trigger node here (with <code>?token=…</code> if the trigger has a Secret Token). Empty: the callback URL set in your LINK account.';
+
+const forVerify = { show: { operation: ['verify'] } };
+
+export class LinkVerify implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'LINK Verify',
+		name: 'linkVerify',
+		icon: { light: 'file:../../../icons/link.svg', dark: 'file:../../../icons/link.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] === "ping" ? "Ping" : "Verify identity document"}}',
+		description: 'Verify an identity document (and optionally a face) with LINK Mobility KYC',
+		defaults: { name: 'LINK Verify' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'linkMobilityKycApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'verify',
+				options: [
+					{
+						name: 'Ping',
+						value: 'ping',
+						description: 'Check that the LINK Mobility KYC API is available',
+						action: 'Ping the API',
+					},
+					{
+						name: 'Verify Identity Document',
+						value: 'verify',
+						description: 'Read and validate a document from one or two images, optionally with a face comparison',
+						action: 'Verify an identity document',
+					},
+				],
+			},
+			{
+				...imageProperty(
+					'Front Image Property',
+					'frontImageProperty',
+					'front',
+					'Name of the binary property that holds the image of the front of the document, or of the passport photo page. JPEG or PNG.',
+				),
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Back Image Property',
+				name: 'backImageProperty',
+				type: 'string',
+				default: '',
+				placeholder: 'back',
+				description:
+					'Name of the binary property that holds the image of the back of the document. Leave empty for a passport or a one-sided document.',
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Face Image Property',
+				name: 'faceImageProperty',
+				type: 'string',
+				default: '',
+				placeholder: 'selfie',
+				description:
+					'Name of the binary property that holds a photo of the person (a selfie) to compare with the portrait on the document. Leave empty for no face comparison.',
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Expeditor Country',
+				name: 'expeditorCountry',
+				type: 'string',
+				default: 'ES',
+				required: true,
+				placeholder: 'ES',
+				description: 'Country that issued the document, as a two-letter ISO 3166-1 alpha-2 code (ES, PT, FR, GB…)',
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Request ID',
+				name: 'requestId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. a CRM record ID',
+				description:
+					'Identifier of the request at LINK, sent back in callbacks and used to download the certificate. Leave empty for a new UUID.',
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Certify',
+				name: 'certify',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether LINK should issue a time-stamped certificate of the verification. LINK sends it later to the certification callback.',
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Certification Callback URL',
+				name: 'certifyCallback',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example.com/webhook/…/link',
+				description: 'Where LINK sends the Certification callback',
+				hint: TRIGGER_URL_HINT,
+				displayOptions: { show: { operation: ['verify'], certify: [true] } },
+			},
+			{
+				displayName: 'Manual Verification',
+				name: 'manualVerification',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a person at LINK should review the document instead of the automatic check. The answer is then only "Processing"; the result comes later to the manual verification callback.',
+				displayOptions: forVerify,
+			},
+			{
+				displayName: 'Manual Verification Callback URL',
+				name: 'manualVerificationCallback',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example.com/webhook/…/link',
+				description: 'Where LINK sends the ManualIDVerification callback',
+				hint: TRIGGER_URL_HINT,
+				displayOptions: { show: { operation: ['verify'], manualVerification: [true] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: forVerify,
+				options: [concurrencyOption, includeRawOption],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const link = await linkContext(this);
+		if (this.getNodeParameter('operation', 0) === 'ping') {
+			return [await processItems(this, async (itemIndex) => await pingItem(link, itemIndex))];
+		}
+		const { concurrency } = this.getNodeParameter('options', 0, {}) as VerifyOptions;
+		return [
+			await processItems(
+				this,
+				async (itemIndex) =>
+					await verifyItem(this, link, itemIndex, this.getNodeParameter('options', itemIndex, {}) as VerifyOptions),
+				concurrency,
+			),
+		];
+	}
+}

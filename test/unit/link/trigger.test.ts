@@ -1,0 +1,494 @@
+import nock from 'nock';
+import type { IDataObject, IWebhookDescription } from 'n8n-workflow';
+import { normalizeIp, senderIp, tokenMatches } from '../../../nodes/LinkMobility/actions/callback';
+import { LinkTrigger } from '../../../nodes/LinkMobility/Trigger/LinkTrigger.node';
+import type { CredentialSetup } from '../../helpers/fakeN8n';
+import { sentRequests, webhookContext } from '../../helpers/fakeN8n';
+import {
+	APPROVED_CALLBACK_SEED_TEXT,
+	BASE,
+	PDF,
+	REJECTED_DOCUMENT_REASONS,
+	REJECTED_FACE_REASONS,
+	REQUEST_ID,
+	approvedCallback,
+	certificationCallback,
+	linkCredential,
+	notApprovedCallback,
+	rejectedCallback,
+	requestsTo,
+	resetHttp,
+	tokenEndpoint,
+} from './fixtures';
+
+const trigger = new LinkTrigger();
+const LINK_IP = '217.75.233.139';
+const CERTIFICATE_PATH = `/certificate/${REQUEST_ID}`;
+
+const PARAMETER_DEFAULTS = {
+	services: ['Certification', 'ManualIDVerification'],
+	statuses: ['Completed', 'Processing', 'Error'],
+	allowedIps: '217.75.233.139, 213.134.38.77, 88.26.209.16',
+	secretToken: '',
+	options: {},
+};
+
+interface Call {
+	body?: unknown;
+	parameters?: Record<string, unknown>;
+	ip?: string;
+	query?: IDataObject;
+	headers?: Record<string, string>;
+	credential?: CredentialSetup;
+	rawBody?: Buffer;
+	withoutIp?: boolean;
+}
+
+async function receive(call: Call) {
+	const { context, response } = webhookContext({
+		parameters: { ...PARAMETER_DEFAULTS, ...call.parameters },
+		body: call.body,
+		ip: call.ip ?? LINK_IP,
+		query: call.query,
+		headers: call.headers,
+		credential: call.credential,
+	});
+	const req = context.getRequestObject() as unknown as Record<string, unknown>;
+	if (call.rawBody) req.rawBody = call.rawBody;
+	if (call.withoutIp) delete req.ip;
+	const result = await trigger.webhook.call(context);
+	return { result, response, item: result.workflowData?.[0]?.[0] };
+}
+
+/** What the sender saw: nothing that came from its request. */
+function expectNoEcho(response: { body: unknown }) {
+	const text = JSON.stringify(response.body ?? '');
+	expect(text).not.toContain(REQUEST_ID);
+	expect(text).not.toContain('LUIS');
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(resetHttp);
+afterAll(() => nock.enableNetConnect());
+
+describe('LINK Trigger: description and lifecycle', () => {
+	it('one POST webhook, answered on receipt with no data, and an optional credential', () => {
+		const { description } = trigger;
+		expect(description.webhooks).toEqual<IWebhookDescription[]>([
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'link' },
+		]);
+		expect(description.inputs).toEqual([]);
+		expect(description.group).toEqual(['trigger']);
+		expect(description.credentials).toEqual([{ name: 'linkMobilityKycApi', required: false }]);
+		expect(description.usableAsTool).toBeUndefined();
+		const allowed = description.properties.find((property) => property.name === 'allowedIps');
+		expect(allowed?.default).toBe('217.75.233.139, 213.134.38.77, 88.26.209.16');
+	});
+
+	it('checkExists, create and delete succeed: LINK has nothing to register', async () => {
+		const hooks = trigger.webhookMethods.default;
+		await expect(hooks.checkExists.call({} as never)).resolves.toBe(true);
+		await expect(hooks.create.call({} as never)).resolves.toBe(true);
+		await expect(hooks.delete.call({} as never)).resolves.toBe(true);
+	});
+});
+
+describe('LINK Trigger: manual verification callbacks (seed 003)', () => {
+	it('APPROVED: the identity record, verdicts and face comparison', async () => {
+		const { result, response, item } = await receive({ body: approvedCallback() });
+		expect(result.noWebhookResponse).toBeUndefined();
+		// n8n answers (an empty 200, responseData "noData"): the node wrote nothing itself.
+		expect(response.ended).toBe(false);
+		expect(result.workflowData).toHaveLength(1);
+		expect(result.workflowData![0]).toHaveLength(1);
+		expect(item!.json).toEqual({
+			vendor: 'linkMobility',
+			documentType: 'id_card',
+			documentNumber: '12345678Z',
+			givenNames: 'LUIS',
+			surnames: 'GARCIA DE TODOS LOS SANTOS',
+			fullName: 'LUIS ALBERTO GARCIA DE TODOS LOS SANTOS',
+			gender: 'M',
+			birthDate: '1963-10-31',
+			issueDate: '1963-10-31',
+			expiryDate: '1963-10-31',
+			nationality: 'ARG',
+			issuingCountry: 'ESP',
+			address: 'CALLE SIN NOMBRE, 34 23º 17, 28001 MADRID',
+			personalNumber: '123435534',
+			valid: true,
+			match: true,
+			matchScore: null,
+			transactionId: REQUEST_ID,
+			vendorDetails: {
+				requestId: REQUEST_ID,
+				service: 'ManualIDVerification',
+				status: 'Completed',
+				acceptance: { result: 'ACCEPTED', reasons: [] },
+				documentApproval: 'APPROVED',
+				authenticity: { result: 'AUTHENTIC', reasons: [] },
+				originality: { result: 'ORIGINAL', reasons: [] },
+				validity: { result: 'VALID', reasons: [] },
+				faceComparison: { acceptance: 'ACCEPTED', reasons: [], match: 'MATCH', liveness: 'LIVE' },
+				placeOfBirth: 'BUENOS AIRES',
+				issuingAuthority: null,
+				stateOrProvinceOfIssuance: 'MAD',
+			},
+			raw: approvedCallback(),
+		});
+	});
+
+	it('NOT_APPROVED (with the seed\'s " ACCEPTED"): trimmed values, reasons, valid and match false', async () => {
+		const { item } = await receive({ body: notApprovedCallback() });
+		expect(item!.json).toMatchObject({
+			valid: false,
+			match: false,
+			documentNumber: '12345678Z',
+			vendorDetails: {
+				acceptance: { result: 'ACCEPTED', reasons: [] },
+				documentApproval: 'NOT_APPROVED',
+				authenticity: {
+					result: 'NOT_AUTHENTIC',
+					reasons: [
+						'EVIDENCE_OF_FORGERY_BIODATA_FONTS',
+						'EVIDENCE_OF_FORGERY_MRZ_FONTS',
+						'EVIDENCE_OF_FORGERY_PHOTO_ZONE',
+						'EVIDENCE_OF_FORGERY_SIGNATURE',
+					],
+				},
+				originality: {
+					result: 'NOT_ORIGINAL',
+					reasons: ['EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY', 'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE'],
+				},
+				validity: { result: 'NOT_VALID', reasons: ['EVIDENCE_OF_FORGERY_MRZ_CHECKSUMS', 'EXPIRED_OR_INVALIDATED'] },
+				faceComparison: { acceptance: 'ACCEPTED', reasons: [], match: 'NOT_MATCH', liveness: 'NOT_LIVE' },
+			},
+		});
+	});
+
+	it('REJECTED: no document data, the rejection reasons, valid and match unknown', async () => {
+		const { item } = await receive({ body: rejectedCallback() });
+		expect(item!.json).toMatchObject({
+			documentNumber: null,
+			givenNames: null,
+			valid: null,
+			match: null,
+			transactionId: REQUEST_ID,
+			vendorDetails: {
+				acceptance: { result: 'REJECTED', reasons: REJECTED_DOCUMENT_REASONS },
+				documentApproval: null,
+				authenticity: { result: null, reasons: [] },
+				faceComparison: { acceptance: 'REJECTED', reasons: REJECTED_FACE_REASONS, match: null, liveness: null },
+			},
+		});
+	});
+
+	it('enumerations are compared case-insensitively and trimmed', async () => {
+		const body = approvedCallback() as Record<string, any>;
+		body.service = ' manualidverification ';
+		body.status = 'COMPLETED';
+		body.data.documentInfo.findings.documentApproval = ' approved';
+		body.data.faceComparisonInfo.findings.faceComparisonApproval = 'match ';
+		const { item } = await receive({ body });
+		expect(item!.json).toMatchObject({
+			valid: true,
+			match: true,
+			vendorDetails: { service: 'ManualIDVerification', status: 'Completed', documentApproval: 'APPROVED' },
+		});
+	});
+
+	it('the seed\'s text as printed (a comma missing), sent as text, is read all the same', async () => {
+		const { item } = await receive({ body: APPROVED_CALLBACK_SEED_TEXT });
+		const fromObject = (await receive({ body: approvedCallback() })).item!.json;
+		expect(item!.json).toEqual({ ...fromObject, raw: expect.any(Object) });
+	});
+
+	it('a body n8n kept only as raw bytes is parsed', async () => {
+		const { item } = await receive({ body: {}, rawBody: Buffer.from(JSON.stringify(approvedCallback())) });
+		expect(item!.json.documentNumber).toBe('12345678Z');
+	});
+
+	it('Include Raw Response off leaves raw out', async () => {
+		const { item } = await receive({ body: approvedCallback(), parameters: { options: { includeRaw: false } } });
+		expect(item!.json).not.toHaveProperty('raw');
+	});
+});
+
+describe('LINK Trigger: certification callbacks', () => {
+	it('with a credential: LINK gets its 200 first, then the PDF is downloaded and attached', async () => {
+		let answeredBeforeDownload: boolean | undefined;
+		let response: { ended: boolean; statusCode: number; body: unknown } | undefined;
+		tokenEndpoint();
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(200, () => {
+				answeredBeforeDownload = response?.ended;
+				return { id: REQUEST_ID, content: PDF.toString('base64') };
+			});
+		const { context, response: sent } = webhookContext({
+			parameters: PARAMETER_DEFAULTS,
+			body: certificationCallback(),
+			ip: LINK_IP,
+			credential: linkCredential(),
+		});
+		response = sent;
+		const result = await trigger.webhook.call(context);
+		expect(answeredBeforeDownload).toBe(true);
+		expect(sent).toEqual({ statusCode: 200, body: undefined, ended: true });
+		expect(result.noWebhookResponse).toBe(true);
+		const item = result.workflowData![0][0];
+		expect(item.json).toMatchObject({
+			transactionId: REQUEST_ID,
+			documentNumber: null,
+			valid: null,
+			vendorDetails: {
+				requestId: REQUEST_ID,
+				service: 'Certification',
+				status: 'Completed',
+				certificateUrl: `${BASE}${CERTIFICATE_PATH}`,
+				certificateDownloaded: true,
+				fileName: `${REQUEST_ID}.pdf`,
+			},
+		});
+		expect(item.binary!.certificate).toMatchObject({ mimeType: 'application/pdf', fileName: `${REQUEST_ID}.pdf` });
+		expect(Buffer.from(item.binary!.certificate.data, 'base64').equals(PDF)).toBe(true);
+		expect(requestsTo(CERTIFICATE_PATH)[0].headers.authorization).toBe('Bearer token-1');
+	});
+
+	it('the certificate field can be renamed', async () => {
+		tokenEndpoint();
+		nock(BASE).get(CERTIFICATE_PATH).reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		const { item } = await receive({
+			body: certificationCallback(),
+			credential: linkCredential(),
+			parameters: { options: { binaryPropertyName: 'pdf' } },
+		});
+		expect(Object.keys(item!.binary!)).toEqual(['pdf']);
+	});
+
+	it('a certificate URL on another host: the token does not go there, the PDF is fetched by id', async () => {
+		tokenEndpoint();
+		nock(BASE).get(CERTIFICATE_PATH).reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		const { item } = await receive({
+			body: certificationCallback(`https://collector.example${CERTIFICATE_PATH}`),
+			credential: linkCredential(),
+		});
+		expect(item!.json.vendorDetails).toMatchObject({ certificateDownloaded: true });
+		expect(sentRequests.map((request) => request.url.host)).toEqual(['link.test', 'link.test']);
+	});
+
+	it('a failed download still starts the workflow, saying why', async () => {
+		tokenEndpoint();
+		nock(BASE).get(CERTIFICATE_PATH).reply(404);
+		const { result, response, item } = await receive({ body: certificationCallback(), credential: linkCredential() });
+		expect(response).toMatchObject({ statusCode: 200, ended: true });
+		expect(result.noWebhookResponse).toBe(true);
+		expect(item!.binary).toBeUndefined();
+		expect(item!.json.vendorDetails).toMatchObject({
+			certificateDownloaded: false,
+			certificateError: `LINK Mobility has no certificate (yet) for request ${REQUEST_ID}`,
+		});
+	});
+
+	it('without a credential: the URL only, nothing downloaded, n8n answers', async () => {
+		const { result, response, item } = await receive({ body: certificationCallback() });
+		expect(response.ended).toBe(false);
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(item!.binary).toBeUndefined();
+		expect(item!.json.vendorDetails).toEqual({
+			requestId: REQUEST_ID,
+			service: 'Certification',
+			status: 'Completed',
+			certificateUrl: `${BASE}${CERTIFICATE_PATH}`,
+			certificateDownloaded: false,
+		});
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	it('"Download Certificate" off: nothing downloaded even with a credential', async () => {
+		const { item } = await receive({
+			body: certificationCallback(),
+			credential: linkCredential(),
+			parameters: { options: { downloadCertificate: false } },
+		});
+		expect(item!.json.vendorDetails).toMatchObject({ certificateDownloaded: false });
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	it('a certification that ended in Error has no PDF to download', async () => {
+		const { item } = await receive({ body: certificationCallback(undefined, 'Error'), credential: linkCredential() });
+		expect(item!.json.vendorDetails).toMatchObject({ status: 'Error', certificateDownloaded: false });
+		expect(sentRequests).toHaveLength(0);
+	});
+});
+
+describe('LINK Trigger: filters', () => {
+	test.each([
+		[{ services: ['Certification'] }, approvedCallback()],
+		[{ services: ['ManualIDVerification'] }, certificationCallback()],
+		[{ statuses: ['Error'] }, approvedCallback()],
+		[{ statuses: ['Completed'] }, { ...approvedCallback(), status: 'Processing' }],
+	])('%p: the callback is answered 200 and starts nothing', async (parameters, body) => {
+		const { result, response } = await receive({ body, parameters, credential: linkCredential() });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toEqual({ statusCode: 200, body: undefined, ended: true });
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	it('a selected service and status pass, whatever their case', async () => {
+		const { item } = await receive({
+			body: { ...approvedCallback(), service: 'manualIdVerification', status: ' error ' },
+			parameters: { services: ['ManualIDVerification'], statuses: ['Error'] },
+		});
+		expect(item!.json.vendorDetails).toMatchObject({ service: 'ManualIDVerification', status: 'Error' });
+	});
+
+	it('nothing selected means everything', async () => {
+		const { item } = await receive({ body: approvedCallback(), parameters: { services: [], statuses: [] } });
+		expect(item).toBeDefined();
+	});
+});
+
+describe('LINK Trigger: sender IP allow-list', () => {
+	test.each([
+		['217.75.233.139'],
+		['213.134.38.77'],
+		['88.26.209.16'],
+		['::ffff:88.26.209.16'],
+		['::FFFF:217.75.233.139'],
+	])('%s is let in (LINK\'s addresses, also IPv4-mapped)', async (ip) => {
+		const { item } = await receive({ body: approvedCallback(), ip });
+		expect(item).toBeDefined();
+	});
+
+	test.each([['10.0.0.1'], ['::ffff:10.0.0.1'], ['2001:db8::1'], ['217.75.233.13']])(
+		'%s gets 403 and starts nothing',
+		async (ip) => {
+			const { result, response } = await receive({ body: approvedCallback(), ip, credential: linkCredential() });
+			expect(result).toEqual({ noWebhookResponse: true });
+			expect(response).toEqual({ statusCode: 403, body: { error: 'Forbidden' }, ended: true });
+			expectNoEcho(response);
+			expect(sentRequests).toHaveLength(0);
+		},
+	);
+
+	it('the list is editable: IPv6 and other separators', async () => {
+		const parameters = { allowedIps: '2001:DB8::1;192.0.2.7\n198.51.100.1' };
+		expect((await receive({ body: approvedCallback(), ip: '2001:db8::1', parameters })).item).toBeDefined();
+		expect((await receive({ body: approvedCallback(), ip: '198.51.100.1', parameters })).item).toBeDefined();
+		expect((await receive({ body: approvedCallback(), ip: LINK_IP, parameters })).response.statusCode).toBe(403);
+	});
+
+	it('an empty list lets anyone in', async () => {
+		const { item } = await receive({ body: approvedCallback(), ip: '203.0.113.9', parameters: { allowedIps: '  ' } });
+		expect(item).toBeDefined();
+	});
+
+	it('without req.ip, the socket address is used', async () => {
+		expect((await receive({ body: approvedCallback(), ip: '::ffff:213.134.38.77', withoutIp: true })).item).toBeDefined();
+		expect((await receive({ body: approvedCallback(), ip: '10.1.1.1', withoutIp: true })).response.statusCode).toBe(403);
+	});
+
+	it('X-Forwarded-For is ignored unless trusted', async () => {
+		const { response } = await receive({
+			body: approvedCallback(),
+			ip: '10.0.0.2',
+			headers: { 'x-forwarded-for': LINK_IP },
+		});
+		expect(response.statusCode).toBe(403);
+	});
+
+	it('trusted X-Forwarded-For: the last address (the one the proxy added) is checked', async () => {
+		const parameters = { options: { trustForwardedFor: true } };
+		const allowed = await receive({
+			body: approvedCallback(),
+			ip: '10.0.0.2',
+			headers: { 'x-forwarded-for': `203.0.113.5, ${LINK_IP}` },
+			parameters,
+		});
+		expect(allowed.item).toBeDefined();
+		// A forged first entry does not help: the proxy appended the real sender.
+		const forged = await receive({
+			body: approvedCallback(),
+			ip: '10.0.0.2',
+			headers: { 'x-forwarded-for': `${LINK_IP}, 203.0.113.5` },
+			parameters,
+		});
+		expect(forged.response.statusCode).toBe(403);
+		// No header: the connection's address.
+		expect((await receive({ body: approvedCallback(), ip: LINK_IP, parameters })).item).toBeDefined();
+	});
+
+	test.each([
+		[' ::FFFF:1.2.3.4 ', '1.2.3.4'],
+		['[2001:DB8::1]', '2001:db8::1'],
+		['::ffff:abcd:1', '::ffff:abcd:1'],
+	])('normalizeIp(%p) = %p', (input, expected) => {
+		expect(normalizeIp(input)).toBe(expected);
+	});
+
+	it('senderIp reads an X-Forwarded-For given as several headers', () => {
+		expect(senderIp({ ip: '10.0.0.2', headers: { 'x-forwarded-for': ['1.1.1.1', ' 2.2.2.2 '] } }, true)).toBe('2.2.2.2');
+		expect(senderIp({ headers: {} }, false)).toBeUndefined();
+	});
+});
+
+describe('LINK Trigger: secret token in the callback URL', () => {
+	const parameters = { secretToken: 'k7s-Secret-42' };
+
+	it('the right token lets the callback in', async () => {
+		const { item } = await receive({ body: approvedCallback(), parameters, query: { token: 'k7s-Secret-42' } });
+		expect(item).toBeDefined();
+	});
+
+	test.each([
+		['missing', {}],
+		['wrong', { token: 'k7s-Secret-43' }],
+		['shorter', { token: 'k7s' }],
+		['empty', { token: '' }],
+		['given twice', { token: ['k7s-Secret-42', 'k7s-Secret-42'] }],
+	])('%s: 403, no execution, no echo', async (_case, query) => {
+		const { result, response } = await receive({ body: approvedCallback(), parameters, query: query as IDataObject });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toEqual({ statusCode: 403, body: { error: 'Forbidden' }, ended: true });
+		expectNoEcho(response);
+	});
+
+	it('a token in the URL is not needed when none is set', async () => {
+		const { item } = await receive({ body: approvedCallback(), query: { token: 'anything' } });
+		expect(item).toBeDefined();
+	});
+
+	it('the comparison itself', () => {
+		expect(tokenMatches('abc', 'abc')).toBe(true);
+		expect(tokenMatches('abc', 'abd')).toBe(false);
+		expect(tokenMatches('abc', 'abcd')).toBe(false);
+		expect(tokenMatches('abc', undefined)).toBe(false);
+		expect(tokenMatches('abc', ['abc'])).toBe(false);
+	});
+});
+
+describe('LINK Trigger: malformed callbacks get 400 and start nothing', () => {
+	test.each([
+		['text that is not JSON', 'certificate ready'],
+		['a JSON array', [approvedCallback()]],
+		['a JSON string', '"hello"'],
+		['no body', undefined],
+		['an empty object', {}],
+		['no id', { service: 'Certification', status: 'Completed', data: {} }],
+		['a blank id', { id: '  ', service: 'Certification', status: 'Completed' }],
+		['an id that is an object', { id: { x: 1 }, service: 'Certification', status: 'Completed' }],
+		['no service', { id: REQUEST_ID, status: 'Completed', data: {} }],
+	])('%s', async (_case, body) => {
+		const { result, response } = await receive({ body });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.statusCode).toBe(400);
+		expect(response.ended).toBe(true);
+		expectNoEcho(response);
+	});
+
+	it('the IP check comes first: a stranger gets 403 whatever it sends', async () => {
+		const { response } = await receive({ body: 'junk', ip: '10.9.9.9' });
+		expect(response.statusCode).toBe(403);
+	});
+});
