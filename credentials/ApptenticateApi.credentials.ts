@@ -1,11 +1,16 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	INodeProperties,
 } from 'n8n-workflow';
+import {
+	accessTokenProperty,
+	bearerAuthentication,
+	obtainAccessToken,
+	trimUrl,
+} from '../nodes/shared/tokenCredential';
 
 export class ApptenticateApi implements ICredentialType {
 	name = 'apptenticateApi';
@@ -39,52 +44,28 @@ export class ApptenticateApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		{
-			// The 5-minute access JWT. n8n fills it through preAuthentication, stores it with the
-			// credential, and calls preAuthentication again when a request answers 401.
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		accessTokenProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
 		const form = new URLSearchParams({
 			username: String(credentials.username ?? ''),
 			password: String(credentials.password ?? ''),
 		});
-		let answer: { access?: string };
-		try {
-			answer = await this.helpers.httpRequest({
+		return await obtainAccessToken(this.helpers, {
+			vendorName: 'Apptenticate',
+			loginName: 'username',
+			request: {
 				method: 'POST',
-				url: `${baseUrl}/api/token/`,
+				url: `${trimUrl(credentials.baseUrl)}/api/token/`,
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 				body: form.toString(),
-				json: true,
-				timeout: 30_000,
-			});
-		} catch (error) {
-			// Re-thrown without the original error: it holds the request body, i.e. the password.
-			const status = (error as { response?: { status?: number } }).response?.status;
-			throw new Error(
-				status === 401 || status === 400
-					? 'Apptenticate refused the username or password'
-					: `Could not obtain an Apptenticate token from ${baseUrl} (${status ? `HTTP ${status}` : 'no answer'})`,
-			);
-		}
-		if (!answer?.access) throw new Error('Apptenticate answered the token request without an access token');
-		return { accessToken: answer.access };
+			},
+			tokenField: 'access',
+		});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	authenticate = bearerAuthentication;
 
 	// Logging in is the check: the token endpoint answers 401 for a wrong username or password.
 	test: ICredentialTestRequest = {

@@ -1,11 +1,16 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	INodeProperties,
 } from 'n8n-workflow';
+import {
+	accessTokenProperty,
+	bearerAuthentication,
+	obtainAccessToken,
+	trimUrl,
+} from '../nodes/shared/tokenCredential';
 
 export class ProgenyApi implements ICredentialType {
 	name = 'progenyApi';
@@ -40,53 +45,23 @@ export class ProgenyApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		{
-			// Progeny's access token lives 5 minutes. n8n fills it through preAuthentication, stores
-			// it with the credential, and calls preAuthentication again when a request answers 401.
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		accessTokenProperty,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
-		let answer: { access?: unknown };
-		try {
-			answer = await this.helpers.httpRequest({
+		return await obtainAccessToken(this.helpers, {
+			vendorName: 'Progeny',
+			loginName: 'username',
+			request: {
 				method: 'POST',
-				url: `${baseUrl}/accounts/token/obtain/`,
-				headers: { 'Content-Type': 'application/json' },
-				body: {
-					username: String(credentials.username ?? ''),
-					password: String(credentials.password ?? ''),
-				},
-				json: true,
-				timeout: 30_000,
-			});
-		} catch (error) {
-			// Re-thrown without the original error: it holds the request body, i.e. the password.
-			const status = (error as { response?: { status?: number } }).response?.status;
-			throw new Error(
-				status === 401 || status === 400
-					? 'Progeny refused the username or password'
-					: `Could not obtain a Progeny token from ${baseUrl} (${status ? `HTTP ${status}` : 'no answer'})`,
-			);
-		}
-		if (typeof answer?.access !== 'string' || answer.access === '') {
-			throw new Error('Progeny answered the token request without an access token');
-		}
-		return { accessToken: answer.access };
+				url: `${trimUrl(credentials.baseUrl)}/accounts/token/obtain/`,
+				body: { username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
+			},
+			tokenField: 'access',
+		});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	authenticate = bearerAuthentication;
 
 	// Logging in is the check: the token endpoint answers 401 for a wrong username or password.
 	test: ICredentialTestRequest = {

@@ -1,10 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
-import {
-	LINK_LOGIN_FAILED,
-	LINK_LOGIN_REFUSED,
-	linkBaseUrl,
-} from '../../credentials/LinkMobilityKycApi.credentials';
+import { linkBaseUrl } from '../../credentials/LinkMobilityKycApi.credentials';
+import { LOGIN_FAILED, LOGIN_REFUSED } from '../shared/tokenCredential';
 import type { ImageRules } from '../shared/binaryImage';
 import { explainFailure, vendorError } from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
@@ -69,12 +66,12 @@ export function linkError(ctx: LinkFunctions, failure: HttpFailure, subject: Cal
 	let message: string;
 	let description: string | undefined;
 
-	if (failure.networkCode === LINK_LOGIN_REFUSED) {
+	if (failure.networkCode === LOGIN_REFUSED) {
 		// The credential's own message: it says what LINK answered to the login.
 		message = failure.message ?? 'LINK Mobility refused the user or password of the credential';
 		description =
 			'Check the User and Password of the LINK Mobility KYC credential, and that its Environment matches the account: production and stage accounts are separate.';
-	} else if (failure.networkCode === LINK_LOGIN_FAILED) {
+	} else if (failure.networkCode === LOGIN_FAILED) {
 		message = failure.message ?? 'Could not obtain a LINK Mobility token';
 		description = 'Check the Environment (or Base URL) of the credential, and try again later.';
 	} else if (failure.status === 404 && subject.notFound) {

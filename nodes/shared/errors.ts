@@ -1,5 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { LOGIN_FAILED, LOGIN_REFUSED } from './tokenCredential';
 
 /** What a failed HTTP call left behind, with nothing secret in it (no headers, no request). */
 export interface HttpFailure {
@@ -69,7 +70,10 @@ export function explainHttpStatus(status: number): string {
 /** Why a call failed, in plain English, from its status, network code or message. */
 export function explainFailure(failure: HttpFailure): string {
 	if (failure.status !== undefined) return explainHttpStatus(failure.status);
-	if (failure.networkCode) return `the vendor could not be reached (${failure.networkCode})`;
+	// A credential's refused or failed login carries its own explanation (see tokenCredential).
+	if (failure.networkCode && ![LOGIN_REFUSED, LOGIN_FAILED].includes(failure.networkCode)) {
+		return `the vendor could not be reached (${failure.networkCode})`;
+	}
 	return failure.message ?? 'no answer came back';
 }
 

@@ -1,11 +1,10 @@
 import nock from 'nock';
 import {
-	LINK_LOGIN_FAILED,
-	LINK_LOGIN_REFUSED,
 	LINK_STAGE_URL,
 	LinkMobilityKycApi,
 	linkBaseUrl,
 } from '../../../credentials/LinkMobilityKycApi.credentials';
+import { LOGIN_FAILED, LOGIN_REFUSED } from '../../../nodes/shared/tokenCredential';
 import { httpRequest } from '../../helpers/fakeN8n';
 import { BASE, PASSWORD, jsonOf, linkCredential, requestsTo, resetHttp } from './fixtures';
 
@@ -86,7 +85,7 @@ describe('LINK credential: login (POST /auth/token)', () => {
 		expect(error.message).toBe(
 			'LINK Mobility refused the user or password of the credential (HTTP 500, code 003: Validation Error: Invalid credentials)',
 		);
-		expect(error.code).toBe(LINK_LOGIN_REFUSED);
+		expect(error.code).toBe(LOGIN_REFUSED);
 		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(PASSWORD);
 		expect(error).not.toHaveProperty('cause');
 	});
@@ -95,27 +94,27 @@ describe('LINK credential: login (POST /auth/token)', () => {
 		nock(BASE).post('/auth/token').reply(401);
 		const error = await loginError();
 		expect(error.message).toBe('LINK Mobility refused the user or password of the credential (HTTP 401)');
-		expect(error.code).toBe(LINK_LOGIN_REFUSED);
+		expect(error.code).toBe(LOGIN_REFUSED);
 	});
 
 	it('another failure says where the token was asked for', async () => {
 		nock(BASE).post('/auth/token').reply(503);
 		const error = await loginError();
-		expect(error.message).toBe('Could not obtain a LINK Mobility token from https://link.test (HTTP 503)');
-		expect(error.code).toBe(LINK_LOGIN_FAILED);
+		expect(error.message).toBe('Could not obtain a LINK Mobility token from https://link.test/auth/token (HTTP 503)');
+		expect(error.code).toBe(LOGIN_FAILED);
 	});
 
 	it('a 500 with another code is not called a refused password', async () => {
 		nock(BASE).post('/auth/token').reply(500, { code: '001', message: 'Unknown Error: Error processing request' });
 		const error = await loginError();
-		expect(error.message).toBe('Could not obtain a LINK Mobility token from https://link.test (HTTP 500, code 001)');
-		expect(error.code).toBe(LINK_LOGIN_FAILED);
+		expect(error.message).toBe('Could not obtain a LINK Mobility token from https://link.test/auth/token (HTTP 500, code 001)');
+		expect(error.code).toBe(LOGIN_FAILED);
 	});
 
 	it('an answer without a token is an error', async () => {
 		nock(BASE).post('/auth/token').reply(200, { scopes: [] });
 		const error = await loginError();
-		expect(error.message).toBe('LINK Mobility answered the token request without a token');
-		expect(error.code).toBe(LINK_LOGIN_FAILED);
+		expect(error.message).toBe('LINK Mobility answered the login without a token');
+		expect(error.code).toBe(LOGIN_FAILED);
 	});
 });

@@ -24,7 +24,7 @@ describe('Progeny credential', () => {
 	it.each([400, 401])('a refused login (%p) reads clearly, without the password', async (status) => {
 		nock(ORIGIN).post(TOKEN_PATH).reply(status, { detail: 'No active account found with the given credentials' });
 		const error = await login({ baseUrl: BASE, username: 'ops', password: 'pw-secret-123' }).catch((e: Error) => e);
-		expect((error as Error).message).toBe('Progeny refused the username or password');
+		expect((error as Error).message).toBe(`Progeny refused the username or password of the credential (HTTP ${status})`);
 		expect(JSON.stringify(error)).not.toContain('pw-secret-123');
 		expect((error as Error & { cause?: unknown }).cause).toBeUndefined();
 	});
@@ -32,14 +32,14 @@ describe('Progeny credential', () => {
 	it('a server error names the address and status', async () => {
 		nock(ORIGIN).post(TOKEN_PATH).reply(503, 'down');
 		await expect(login({ baseUrl: BASE, username: 'ops', password: 'pw' })).rejects.toThrow(
-			`Could not obtain a Progeny token from ${BASE} (HTTP 503)`,
+			`Could not obtain a Progeny token from ${BASE}/accounts/token/obtain/ (HTTP 503)`,
 		);
 	});
 
 	it('an answer without an access token is an error', async () => {
 		nock(ORIGIN).post(TOKEN_PATH).reply(200, { refresh: 'only-refresh' });
 		await expect(login({ baseUrl: BASE, username: 'ops', password: 'pw' })).rejects.toThrow(
-			'Progeny answered the token request without an access token',
+			'Progeny answered the login without a token',
 		);
 	});
 

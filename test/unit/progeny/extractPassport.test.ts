@@ -443,7 +443,7 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 	it('a wrong password reads clearly and does not show the password', async () => {
 		nock(ORIGIN).post(TOKEN_PATH).reply(401, { detail: 'No active account found with the given credentials' });
 		const error = await runError();
-		expect(error.message).toBe('Progeny passport upload failed: Progeny refused the username or password');
+		expect(error.message).toBe('Progeny passport upload failed: Progeny refused the username or password of the credential (HTTP 401)');
 		expect(JSON.stringify({ message: error.message, description: error.description, context: error.context })).not.toContain(
 			's3cret-pass',
 		);
