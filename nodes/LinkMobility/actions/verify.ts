@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { readImage } from '../../shared/binaryImage';
+import { readImage, readImageParameter } from '../../shared/binaryImage';
 import { checkCountryCode } from '../countries';
 import { normalizeVerifyAnswer } from '../normalize';
 import { LINK_IMAGE_RULES, linkRequest, unexpectedAnswer } from '../transport';
@@ -36,13 +36,7 @@ export async function buildVerifyBody(ctx: IExecuteFunctions, itemIndex: number)
 		);
 	}
 
-	const front = await readImage(
-		ctx,
-		itemIndex,
-		ctx.getNodeParameter('frontImageProperty', itemIndex) as string,
-		'Front Image Property',
-		LINK_IMAGE_RULES,
-	);
+	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Property', LINK_IMAGE_RULES);
 	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Property');
 	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Property');
 

@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { readImage } from '../../shared/binaryImage';
+import { readImageParameter } from '../../shared/binaryImage';
 import { waitUnlessCancelled } from '../../shared/wait';
 import {
 	PROGENY_IMAGE_RULES,
@@ -89,10 +89,10 @@ export async function extractPassportItem(
 	const extendData = options.extendData === true;
 	const polling = readPollingSettings(ctx, itemIndex, options);
 	const output = readOutputSettings(ctx, itemIndex, options, extendData);
-	const image = await readImage(
+	const image = await readImageParameter(
 		ctx,
 		itemIndex,
-		ctx.getNodeParameter('passportImageProperty', itemIndex) as string,
+		'passportImageProperty',
 		'Passport Image Property',
 		PROGENY_IMAGE_RULES,
 	);
