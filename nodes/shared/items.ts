@@ -5,8 +5,11 @@ export const DEFAULT_CONCURRENCY = 5;
 
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>;
 
-/** An error item for "Continue (using error output)" / "Continue On Fail": what and which vendor code. */
-function errorItem(error: Error & { description?: string | null; context?: IDataObject }, itemIndex: number): INodeExecutionData {
+/**
+ * An error item for "On Error: Continue": what failed and the vendor's code. `error` on the item is
+ * what n8n's "Continue (using error output)" routes by.
+ */
+function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.errorDescription = error.description;
 	if (error.context?.vendor !== undefined) json.vendor = error.context.vendor;
@@ -15,7 +18,7 @@ function errorItem(error: Error & { description?: string | null; context?: IData
 	for (const key of ['taskId', 'requestId'] as const) {
 		if (error.context?.[key] !== undefined) json[key] = error.context[key];
 	}
-	return { json, pairedItem: { item: itemIndex } };
+	return { json, error, pairedItem: { item: itemIndex } };
 }
 
 /**
@@ -33,7 +36,7 @@ export async function processItems(
 ): Promise<INodeExecutionData[]> {
 	const count = ctx.getInputData().length;
 	const results: INodeExecutionData[][] = new Array(count);
-	const failures = new Map<number, Error>();
+	const failures = new Map<number, NodeApiError | NodeOperationError>();
 	const continueOnFail = ctx.continueOnFail();
 	let next = 0;
 
@@ -46,9 +49,9 @@ export async function processItems(
 			}));
 		} catch (caught) {
 			const error =
-				caught instanceof Error
+				caught instanceof NodeApiError || caught instanceof NodeOperationError
 					? caught
-					: new NodeOperationError(ctx.getNode(), String(caught), { itemIndex });
+					: new NodeOperationError(ctx.getNode(), caught as Error, { itemIndex });
 			if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
 			else failures.set(itemIndex, error);
 		}
@@ -61,9 +64,8 @@ export async function processItems(
 	await Promise.all(Array.from({ length: width }, worker));
 
 	if (failures.size > 0) {
-		const [itemIndex, error] = [...failures.entries()].sort(([a], [b]) => a - b)[0];
-		if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
-		throw new NodeOperationError(ctx.getNode(), error, { itemIndex });
+		const [, error] = [...failures.entries()].sort(([a], [b]) => a - b)[0];
+		throw error;
 	}
 	return results.flat();
 }

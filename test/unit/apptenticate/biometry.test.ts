@@ -123,6 +123,7 @@ describe('Apptenticate Biometry: compare foreign document', () => {
 		const [item] = await run({ operation: 'compareForeignDocument' }, undefined, { continueOnFail: true });
 		expect(item).toEqual({
 			json: expect.objectContaining({ error: 'Apptenticate error 800: The submitted file could not be processed', errorCode: 800 }),
+			error: expect.objectContaining({ name: 'NodeApiError' }),
 			pairedItem: { item: 0 },
 		});
 	});

@@ -84,6 +84,7 @@ describe('LINK Certificate: by request ID', () => {
 					error: `LINK Mobility has no certificate (yet) for request ${REQUEST_ID}`,
 					requestId: REQUEST_ID,
 				}),
+				error: expect.objectContaining({ name: 'NodeApiError' }),
 				pairedItem: { item: 0 },
 			},
 		]);

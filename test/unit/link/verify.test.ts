@@ -423,6 +423,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 			json: expect.objectContaining({
 				error: 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"',
 			}),
+			error: expect.objectContaining({ name: 'NodeOperationError' }),
 			pairedItem: { item: 1 },
 		});
 		expect(requestsTo('/identity/verify')).toHaveLength(2);

@@ -613,6 +613,8 @@ describe('Progeny Passport OCR: many items', () => {
 				vendorMessage: 'Unreadable image',
 				taskId: 'task-1',
 			},
+			// The error itself rides on the item: n8n's "Continue (using error output)" routes by it.
+			error: expect.objectContaining({ name: 'NodeApiError' }),
 			pairedItem: { item: 1 },
 		});
 		expect(output[2]).toMatchObject({

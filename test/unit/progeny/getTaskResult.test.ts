@@ -143,7 +143,11 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 		taskEndpoint(SEED_SUCCESS);
 		const output = await run((itemIndex: number) => (itemIndex === 0 ? TASK_ID : ''), {}, { continueOnFail: true, items: 2 });
 		expect(output[0].json.documentNumber).toBe('XX008080');
-		expect(output[1]).toEqual({ json: expect.objectContaining({ error: 'Item 2: "Task ID" is empty' }), pairedItem: { item: 1 } });
+		expect(output[1]).toEqual({
+			json: expect.objectContaining({ error: 'Item 2: "Task ID" is empty' }),
+			error: expect.objectContaining({ name: 'NodeOperationError' }),
+			pairedItem: { item: 1 },
+		});
 		expect(requestsTo(TASK_PATH)).toHaveLength(1);
 	});
 
