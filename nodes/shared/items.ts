@@ -6,19 +6,18 @@ export const DEFAULT_CONCURRENCY = 5;
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>;
 
 /**
- * An error item for "On Error: Continue": what failed and the vendor's code. `error` on the item is
- * what n8n's "Continue (using error output)" routes by.
+ * An error item for "On Error: Continue". Everything sits under `json.error`: n8n's "Continue
+ * (using error output)" only routes items whose json holds nothing but `error` (1.x: exactly that).
  */
 function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.errorDescription = error.description;
-	if (error.context?.vendor !== undefined) json.vendor = error.context.vendor;
-	if (error.context?.vendorCode !== undefined) json.errorCode = error.context.vendorCode;
-	if (error.context?.vendorMessage !== undefined) json.vendorMessage = error.context.vendorMessage;
-	for (const key of ['taskId', 'requestId'] as const) {
-		if (error.context?.[key] !== undefined) json[key] = error.context[key];
+	const details: IDataObject = { message: error.message };
+	if (error.description) details.description = error.description;
+	const context = error.context ?? {};
+	const fields = { vendor: 'vendor', code: 'vendorCode', vendorMessage: 'vendorMessage', taskId: 'taskId', requestId: 'requestId' };
+	for (const [name, key] of Object.entries(fields)) {
+		if (context[key] !== undefined) details[name] = context[key];
 	}
-	return { json, error, pairedItem: { item: itemIndex } };
+	return { json: { error: details }, pairedItem: { item: itemIndex } };
 }
 
 /**

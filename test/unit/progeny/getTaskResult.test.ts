@@ -116,7 +116,7 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 		taskEndpoint({ id: 9, status: 'FAILURE', result: { detail: 'Unreadable image' } });
 		const [item] = await run(TASK_ID, {}, { continueOnFail: true });
 		expect(item).toMatchObject({
-			json: { vendor: 'progeny', errorCode: 'FAILURE', taskId: TASK_ID, vendorMessage: 'Unreadable image' },
+			json: { error: { vendor: 'progeny', code: 'FAILURE', taskId: TASK_ID, vendorMessage: 'Unreadable image' } },
 			pairedItem: { item: 0 },
 		});
 	});
@@ -144,8 +144,7 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 		const output = await run((itemIndex: number) => (itemIndex === 0 ? TASK_ID : ''), {}, { continueOnFail: true, items: 2 });
 		expect(output[0].json.documentNumber).toBe('XX008080');
 		expect(output[1]).toEqual({
-			json: expect.objectContaining({ error: 'Item 2: "Task ID" is empty' }),
-			error: expect.objectContaining({ name: 'NodeOperationError' }),
+			json: { error: expect.objectContaining({ message: 'Item 2: "Task ID" is empty' }) },
 			pairedItem: { item: 1 },
 		});
 		expect(requestsTo(TASK_PATH)).toHaveLength(1);

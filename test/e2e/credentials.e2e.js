@@ -1,0 +1,150 @@
+'use strict';
+/**
+ * Tokens and concurrency inside real n8n, with Apptenticate's short-lived JWT: one token per
+ * batch, a stored token that went stale between executions, a token that expires in the middle
+ * of a batch, and several requests in flight at once. Each scenario has its own credential, so
+ * token counts do not depend on the order of the scenarios.
+ */
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const { e2eSuite } = require('./lib/harness');
+
+/** Input order is kept: case i is PERSON=(i % 3) + 1, whose passport numbers are these. */
+const PASSPORT_NUMBERS = ['123456789', '546789123', 'PA0912345'];
+const expectedNumber = (index) => PASSPORT_NUMBERS[index % 3];
+
+function assertAllPassports(execution, count) {
+	assert.ok(execution.ok, `the execution failed:\n${execution.describe()}`);
+	const items = execution.items('OCR', 0);
+	const failed = items.filter((item) => item.json.error);
+	assert.deepEqual(failed.map((item) => item.json.error), [], 'no item failed');
+	assert.equal(items.length, count);
+	items.forEach((item, index) => {
+		assert.equal(item.json.documentNumber, expectedNumber(index), `item ${index} in input order`);
+		assert.deepEqual(item.pairedItem, { item: index });
+	});
+}
+
+const count = (requests, route) => requests.filter((r) => r.route === route).length;
+
+e2eSuite(
+	'credentials',
+	{
+		workflows: ['apptenticate-batch', 'apptenticate-stale-token', 'apptenticate-expiry'],
+	},
+	(env) => {
+		const runBatch = env.once('batch', async () => {
+			env.sandbox.reset();
+			// 150 ms per call, so that the node's concurrent requests overlap at the sandbox
+			env.sandbox.setFault({ kind: 'latency', path: '/apptenticate/api/v3/ocr/', ms: 150, times: 20 });
+			const mark = env.mark();
+			const execution = await env.execute('apptenticate-batch');
+			return { execution, requests: env.requestsSince(mark), counters: env.sandbox.counters() };
+		});
+
+		describe('credentials apptenticate batch', () => {
+			const run = runBatch;
+
+			it('a batch of 20 items costs 1 token request, and every item succeeds in input order', async () => {
+				const { execution, requests, counters } = await run();
+				assertAllPassports(execution, 20);
+				assert.equal(counters['apptenticate.token'], 1, 'token requests (sandbox counters)');
+				assert.equal(count(requests, 'token'), 1, 'token requests (sandbox log)');
+				assert.equal(count(requests, 'ocr'), 20, 'OCR requests');
+				assert.ok(requests.filter((r) => r.route === 'ocr').every((r) => r.status === 200 && r.auth === 'valid'));
+			});
+
+			it('concurrency: several requests in flight at once (maxInFlight > 1, at most the default 5)', async () => {
+				const { counters } = await run();
+				const inFlight = counters.maxInFlight.apptenticate;
+				assert.ok(inFlight > 1, `maxInFlight ${inFlight}`);
+				assert.ok(inFlight <= 5, `maxInFlight ${inFlight} is over the default concurrency of 5`);
+			});
+		});
+
+		const runStale = env.once('stale', async () => {
+			const first = env.mark();
+			const before = await env.execute('apptenticate-stale-token');
+			const firstRequests = env.requestsSince(first);
+			env.sandbox.expireTokens(); // the token n8n stored with the credential is now stale
+			const second = env.mark();
+			const after = await env.execute('apptenticate-stale-token');
+			return { before, firstRequests, after, secondRequests: env.requestsSince(second) };
+		});
+
+		describe('credentials apptenticate stale token', () => {
+			const run = runStale;
+
+			it('the first execution fetches a token once, and n8n stores it with the credential', async () => {
+				const { before, firstRequests } = await run();
+				assertAllPassports(before, 3);
+				assert.equal(count(firstRequests, 'token'), 1);
+			});
+
+			it('a token that expired between executions is refreshed on the 401 and the run succeeds', async () => {
+				const { after, secondRequests } = await run();
+				assertAllPassports(after, 3);
+				const ocr = secondRequests.filter((r) => r.route === 'ocr');
+				const rejected = ocr.filter((r) => r.status === 401);
+				assert.equal(rejected.length, 1, 'the first call used the stored, now expired token (no new token up front)');
+				assert.equal(rejected[0].auth, 'expired');
+				assert.equal(count(secondRequests, 'token'), 1, 'one refresh');
+				assert.equal(ocr.filter((r) => r.status === 200).length, 3);
+			});
+
+			it('the multipart body is sent again, complete, after the refresh', async () => {
+				const { secondRequests } = await run();
+				const ocr = secondRequests.filter((r) => r.route === 'ocr');
+				const [rejected, retried] = ocr;
+				assert.equal(rejected.status, 401);
+				assert.equal(retried.status, 200, `the retry after the refresh: ${JSON.stringify(retried)}`);
+				assert.deepEqual(retried.files, rejected.files, 'same files, same sizes');
+				assert.deepEqual(retried.fields, rejected.fields, 'same fields');
+			});
+		});
+
+		const LIFETIME_SECONDS = 2;
+		const runExpiry = env.once('expiry', async () => {
+			env.sandbox.reset();
+			env.sandbox.configure({ tokenLifetimeSeconds: { apptenticate: LIFETIME_SECONDS } });
+			// 20 calls of 600 ms, 5 at a time: about 3 s, longer than the token lives
+			env.sandbox.setFault({ kind: 'latency', path: '/apptenticate/api/v3/ocr/', ms: 600, times: 40 });
+			const mark = env.mark();
+			try {
+				const execution = await env.execute('apptenticate-expiry');
+				return { execution, requests: env.requestsSince(mark) };
+			} finally {
+				env.sandbox.clearFaults();
+				env.sandbox.configure({ tokenLifetimeSeconds: { apptenticate: 300 } });
+			}
+		});
+
+		describe('credentials apptenticate token expiring mid-batch', () => {
+			const run = runExpiry;
+
+			it('every item succeeds although the token expired during the batch', async () => {
+				const { execution, requests } = await run();
+				assertAllPassports(execution, 20);
+				const rejected = requests.filter((r) => r.route === 'ocr' && r.status === 401);
+				assert.ok(rejected.length >= 1, 'the token did expire during the batch (some call met a 401)');
+			});
+
+			it('the token was renewed: token requests > 1 and at most one per rejected call, plus the first', async () => {
+				const { requests } = await run();
+				const tokens = count(requests, 'token');
+				const rejected = requests.filter((r) => r.route === 'ocr' && r.status === 401).length;
+				env.note(`mid-batch expiry: ${tokens} token requests, ${rejected} calls answered 401, ${count(requests, 'ocr')} OCR calls`);
+				assert.ok(tokens >= 2, `token requests: ${tokens}`);
+				assert.ok(tokens <= 1 + rejected, `token requests ${tokens} for ${rejected} rejected calls`);
+			});
+		});
+
+		describe('credentials apptenticate secrets', () => {
+			it('no access token appears in any run data or n8n output of these executions', async () => {
+				const runs = [await runBatch(), await runStale(), await runExpiry()];
+				const outputs = runs.flatMap((r) => (r.execution ? [r.execution] : [r.before, r.after])).map((e) => `${e.result.stdout}\n${e.result.stderr}`);
+				for (const output of outputs) assert.doesNotMatch(output, /sbx-apptenticate-/, 'a sandbox access token leaked into the output');
+			});
+		});
+	},
+);
