@@ -41,19 +41,11 @@ function errorItemFor(execution, nodeName, index) {
 	return onError.json;
 }
 
-/**
- * Message and vendor code of an error item. The code may sit at the top level of the json
- * (`errorCode`) or, where n8n needs `error` to be the json's only key to route the item to the
- * error output (1.x), inside an `error` object.
- */
+/** Message and vendor code of an error item: all under `json.error` (see nodes/shared/items.ts). */
 function errorFields(json) {
-	const nested = json.error && typeof json.error === 'object' ? json.error : {};
-	return {
-		message: typeof json.error === 'string' ? json.error : nested.message,
-		code: json.errorCode ?? nested.errorCode,
-		vendor: json.vendor ?? nested.vendor,
-		vendorMessage: json.vendorMessage ?? nested.vendorMessage,
-	};
+	assert.equal(typeof json.error, 'object', `not an error item: ${JSON.stringify(json).slice(0, 300)}`);
+	const { message, code, vendor, vendorMessage } = json.error;
+	return { message, code, vendor, vendorMessage };
 }
 
 function assertRan(execution) {

@@ -12,7 +12,7 @@ function assertRan(execution) {
 	assert.ok(execution.ok, `the execution failed:\n${execution.describe()}`);
 }
 
-const messageOf = (json) => (typeof json.error === 'string' ? json.error : json.error?.message);
+const messageOf = (json) => json.error?.message;
 
 e2eSuite(
 	'link',
