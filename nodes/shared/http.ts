@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { readHttpFailure } from './errors';
+import { LOGIN_REFUSED } from './tokenCredential';
 import type { HttpFailure } from './errors';
 import { waitUnlessCancelled } from './wait';
 
@@ -19,28 +20,31 @@ export function retryDelayMs(failure: HttpFailure, attempt: number): number | un
 	return retryable ? 1000 * 2 ** attempt : undefined;
 }
 
-// Per execution context and credential type: the first call, which obtains the token.
+// Per execution context and credential type: the first call, which obtains the token. It
+// settles with the error when the vendor refused the login, and with undefined otherwise.
 const firstCalls = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+const refusedLogin = (error: unknown) => (readHttpFailure(error).networkCode === LOGIN_REFUSED ? error : undefined);
 
 /**
  * Lets the first call of an execution go alone and holds the others until it has ended, so that
- * the credential's preAuthentication runs once and the whole batch shares its token.
+ * the credential's preAuthentication runs once and the whole batch shares its token. When the
+ * vendor refused the login, the others fail with that error without logging in again (repeated
+ * wrong logins can lock an account).
  */
 async function afterFirstCall<T>(ctx: object, credentialType: string, call: () => Promise<T>): Promise<T> {
 	let calls = firstCalls.get(ctx);
 	if (!calls) firstCalls.set(ctx, (calls = new Map()));
 	const first = calls.get(credentialType);
 	if (first) {
-		await first;
+		const refusal = await first;
+		if (refusal) throw refusal;
 		return await call();
 	}
 	const result = call();
 	calls.set(
 		credentialType,
-		result.then(
-			() => undefined,
-			() => undefined,
-		),
+		result.then(() => undefined, refusedLogin),
 	);
 	return await result;
 }

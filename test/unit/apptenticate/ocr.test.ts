@@ -318,3 +318,19 @@ describe('Apptenticate credential', () => {
 		expect(credential.test).toMatchObject({ request: { url: '/api/token/', method: 'POST' } });
 	});
 });
+
+describe('Apptenticate credential: a refused login', () => {
+	it('is tried once per batch: the other items fail with the same message without logging in again', async () => {
+		nock(BASE).post('/api/token/').times(5).reply(401, { detail: 'No active account found with the given credentials' });
+		const items = Array.from({ length: 5 }, () => binaryItem({ front, back }));
+		const output = await run({}, items, { continueOnFail: true });
+		expect(requestsTo('/api/token/')).toHaveLength(1);
+		expect(requestsTo('/api/v3/ocr/')).toHaveLength(0);
+		expect(output).toHaveLength(5);
+		for (const item of output) {
+			expect((item.json.error as { message: string }).message).toContain(
+				'Apptenticate refused the username or password of the credential (HTTP 401)',
+			);
+		}
+	});
+});
