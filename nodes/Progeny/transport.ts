@@ -2,24 +2,22 @@ import type { IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-w
 import { z } from 'zod';
 import { detectFileType } from '../shared/binaryImage';
 import type { ImageFile, ImageRules } from '../shared/binaryImage';
-import { explainFailure, readHttpFailure, vendorError } from '../shared/errors';
+import { explainFailure, failureWithoutAnswer, readHttpFailure, vendorError } from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
-import { REQUEST_TIMEOUT_MS, authenticatedRequest, trimBaseUrl } from '../shared/http';
+import { authenticatedRequest, isSameOrigin, vendorConnection } from '../shared/http';
+import type { VendorApi, VendorConnection } from '../shared/http';
 import { multipartBody } from '../shared/multipart';
 
 export const CREDENTIAL_TYPE = 'progenyApi';
+const PROGENY: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'Progeny' };
 
 /** Seed 004: "PNG, JPEG, or JPG"; no size limit is documented (only a 1080 px height advice). */
 export const PROGENY_IMAGE_RULES: ImageRules = { formats: ['jpeg', 'png'], vendorName: 'Progeny' };
 
-export interface ProgenyContext {
-	ctx: IExecuteFunctions;
-	baseUrl: string;
-}
+export type ProgenyContext = VendorConnection & { ctx: IExecuteFunctions };
 
 export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyContext> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	return { ctx, baseUrl: trimBaseUrl(credentials.baseUrl) };
+	return (await vendorConnection(ctx, CREDENTIAL_TYPE)) as ProgenyContext;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -56,12 +54,13 @@ function httpError(
 	itemIndex: number,
 	taskId?: string,
 ): NodeApiError {
-	const reason = explainFailure(failure);
+	const withoutAnswer = failureWithoutAnswer(PROGENY.vendorName, failure);
 	const words = vendorWords(failure.body);
 	const error = vendorError(ctx, {
 		vendor: 'progeny',
-		message: `Progeny ${action} failed: ${reason}`,
+		message: withoutAnswer ? `Progeny ${action} failed: ${withoutAnswer.message}` : `Progeny ${action} failed: ${explainFailure(failure)}`,
 		description: [
+			withoutAnswer?.description,
 			words ? `Progeny's message: "${words}"` : undefined,
 			taskId ? `Task ID: ${taskId}.` : undefined,
 		]
@@ -94,7 +93,7 @@ const uploadAnswer = z.object({ id: z.union([z.string().trim().min(1), z.number(
 
 /** Sends the passport image; Progeny answers with the id of the task that reads it. */
 export async function uploadPassport(
-	{ ctx, baseUrl }: ProgenyContext,
+	progeny: ProgenyContext,
 	image: ImageFile,
 	extendData: boolean,
 	itemIndex: number,
@@ -104,9 +103,10 @@ export async function uploadPassport(
 		{ extend_data: extendData ? 'true' : 'false' },
 		{ passport_image: image },
 	);
+	const { ctx, baseUrl } = progeny;
 	const answer = await authenticatedRequest<unknown>(
-		ctx,
-		CREDENTIAL_TYPE,
+		PROGENY,
+		progeny,
 		{
 			method: 'POST',
 			url: `${baseUrl}/services/ocr_passport/`,
@@ -133,14 +133,15 @@ export type ProgenyTask = z.infer<typeof taskAnswer>;
 
 /** One look at a task: `GET /services/task/?id=`. */
 export async function getTask(
-	{ ctx, baseUrl }: ProgenyContext,
+	progeny: ProgenyContext,
 	taskId: string,
 	itemIndex: number,
 ): Promise<ProgenyTask> {
+	const { ctx, baseUrl } = progeny;
 	const answer = await authenticatedRequest<unknown>(
-		ctx,
-		CREDENTIAL_TYPE,
-		{ method: 'GET', url: `${baseUrl}/services/task/`, qs: { id: taskId }, json: true },
+		PROGENY,
+		progeny,
+		{ method: 'GET', url: `${baseUrl}/services/task/`, qs: { id: taskId }, json: true, idempotent: true },
 		(failure) => httpError(ctx, failure, 'task look-up', itemIndex, taskId),
 	);
 	const parsed = taskAnswer.safeParse(answer);
@@ -219,14 +220,6 @@ export function taskTimeoutError(
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
 
-function originOf(url: string): string | undefined {
-	try {
-		return new URL(url).origin;
-	} catch {
-		return undefined;
-	}
-}
-
 function asBuffer(data: unknown): Buffer | undefined {
 	if (Buffer.isBuffer(data)) return data;
 	if (data instanceof ArrayBuffer) return Buffer.from(data);
@@ -239,11 +232,12 @@ function asBuffer(data: unknown): Buffer | undefined {
  * credential's own origin: a portrait on any other host is fetched without credentials.
  */
 export async function downloadPortrait(
-	{ ctx, baseUrl }: ProgenyContext,
+	progeny: ProgenyContext,
 	portraitUrl: string,
 	taskId: string,
 	itemIndex: number,
 ): Promise<ImageFile> {
+	const { ctx, baseUrl } = progeny;
 	let url: URL | undefined;
 	try {
 		url = new URL(portraitUrl, `${baseUrl}/`);
@@ -260,13 +254,13 @@ export async function downloadPortrait(
 		error.context.taskId = taskId;
 		throw error;
 	}
-	const sameOrigin = url.origin === originOf(baseUrl);
+	const sameOrigin = isSameOrigin(url.href, baseUrl);
 	const options: IHttpRequestOptions = {
 		method: 'GET',
 		url: url.href,
 		encoding: 'arraybuffer',
 		json: false,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: progeny.timeoutMs,
 	};
 	const toError = (failure: HttpFailure) => {
 		const error = httpError(ctx, failure, 'portrait download', itemIndex, taskId);
@@ -277,7 +271,7 @@ export async function downloadPortrait(
 	};
 	let answer: unknown;
 	if (sameOrigin) {
-		answer = await authenticatedRequest<unknown>(ctx, CREDENTIAL_TYPE, options, toError);
+		answer = await authenticatedRequest<unknown>(PROGENY, progeny, { ...options, idempotent: true }, toError);
 	} else {
 		try {
 			answer = await ctx.helpers.httpRequest(options);

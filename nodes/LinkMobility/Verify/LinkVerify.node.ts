@@ -5,7 +5,13 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption, imageProperty, includeRawOption } from '../../shared/descriptions';
+import {
+	concurrencyOption,
+	imageProperty,
+	includeRawOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../../shared/descriptions';
 import { processItems } from '../../shared/items';
 import { pingItem, verifyItem } from '../actions/verify';
 import type { VerifyOptions } from '../actions/verify';
@@ -146,7 +152,7 @@ export class LinkVerify implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				displayOptions: forVerify,
-				options: [concurrencyOption, includeRawOption],
+				options: [concurrencyOption, includeRawOption, requestTimeoutOption, retryUncertainOption],
 			},
 		],
 	};

@@ -86,7 +86,7 @@ export async function verifyItem(
 }
 
 export async function pingItem(link: LinkContext, itemIndex: number): Promise<INodeExecutionData> {
-	const answer = await linkRequest(link, 'POST', '/ping', undefined, { itemIndex });
+	const answer = await linkRequest(link, 'POST', '/ping', undefined, { itemIndex, idempotent: true });
 	if (!isObject(answer)) throw unexpectedAnswer(link.ctx, 'ping', { itemIndex });
 	return {
 		json: {
