@@ -79,12 +79,26 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		headers,
 		body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(String(body)),
 	});
-	const response = await fetch(url, {
-		method: options.method ?? 'GET',
-		headers,
-		body,
-		signal: options.abortSignal as AbortSignal | undefined,
-	});
+	// As axios does in n8n: a time-out is ECONNABORTED, a failed connection keeps its code.
+	const timeout = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+	const signals = [timeout, options.abortSignal as AbortSignal | undefined].filter((s): s is AbortSignal => s !== undefined);
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method: options.method ?? 'GET',
+			headers,
+			body,
+			signal: signals.length ? AbortSignal.any(signals) : undefined,
+			redirect: options.disableFollowRedirect ? 'manual' : 'follow',
+		});
+	} catch (error) {
+		if (timeout?.aborted) {
+			throw Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { name: 'AxiosError', code: 'ECONNABORTED' });
+		}
+		const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+		const code = cause?.code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : cause?.code;
+		throw Object.assign(new Error(cause?.message ?? String(error)), { name: 'AxiosError', code });
+	}
 	const bytes = Buffer.from(await response.arrayBuffer());
 	let data: unknown = bytes;
 	if (options.encoding !== 'arraybuffer') {
@@ -96,7 +110,7 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		}
 	}
 	const responseHeaders = Object.fromEntries([...(response.headers as unknown as Iterable<[string, string]>)]);
-	if (response.status >= 400) {
+	if (response.status >= 300) {
 		throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
 			name: 'AxiosError',
 			isAxiosError: true,
