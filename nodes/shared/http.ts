@@ -1,7 +1,7 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { readHttpFailure } from './errors';
 import type { HttpFailure } from './errors';
-import { trimUrl } from './tokenCredential';
+import { tokenDueForRenewal, trimUrl } from './tokenCredential';
 import { waitUnlessCancelled } from './wait';
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -18,6 +18,8 @@ export interface VendorApi {
 export interface VendorConnection {
 	ctx: IExecuteFunctions | IWebhookFunctions;
 	baseUrl: string;
+	/** Read once per execution and handed to n8n with each call, which would read it again otherwise. */
+	credentials: ICredentialsDecrypted;
 	timeoutMs: number;
 	/** Whether calls that may have been processed (time-out, dropped connection, 502/504) are sent again. */
 	retryUncertain: boolean;
@@ -45,8 +47,14 @@ export async function vendorConnection(
 	credentialType: string,
 	baseUrlOf: (credentials: ICredentialDataDecryptedObject) => string = (credentials) => trimUrl(credentials.baseUrl),
 ): Promise<VendorConnection> {
-	const credentials = await ctx.getCredentials(credentialType);
-	return { ctx, baseUrl: baseUrlOf(credentials), ...requestSettings(ctx) };
+	const data = await ctx.getCredentials(credentialType);
+	const { id, name } = ctx.getNode().credentials?.[credentialType] ?? {};
+	return {
+		ctx,
+		baseUrl: baseUrlOf(data),
+		credentials: { id: id ?? '', name: name ?? '', type: credentialType, data },
+		...requestSettings(ctx),
+	};
 }
 
 const originOf = (url: string) => {
@@ -106,11 +114,17 @@ export async function authenticatedRequest<T = unknown>(
 				message: `${redirects > 0 ? `${api.vendorName} redirected the request to` : 'The address'} ${originOf(options.url) ?? options.url}, which is not the ${api.vendorName} credential's address (${originOf(baseUrl) ?? baseUrl}); the ${api.vendorName} token is only sent to the credential's address, so the request was not sent there`,
 			});
 		}
+		// Each call gets its own copy, which n8n updates when it logs in; the token it ends with is
+		// the one the next calls start from. A token near its end is renewed before it is sent.
+		const shared = connection.credentials.data ?? {};
+		const held = String(shared.accessToken ?? '');
+		const data = { ...shared, accessToken: tokenDueForRenewal(held) ? '' : held };
 		try {
 			return (await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(
 				ctx as IExecuteFunctions,
 				api.credentialType,
 				options,
+				{ credentialsDecrypted: { ...connection.credentials, data } },
 			)) as T;
 		} catch (error) {
 			const failure = readHttpFailure(error);
@@ -133,6 +147,8 @@ export async function authenticatedRequest<T = unknown>(
 				});
 			}
 			await waitUnlessCancelled(ctx, delay);
+		} finally {
+			if (data.accessToken && data.accessToken !== held) shared.accessToken = data.accessToken;
 		}
 	}
 }

@@ -73,8 +73,13 @@ export interface LoginSpec {
 
 interface StoredToken {
 	token: string;
+	/** When it stops being valid, and when it is renewed instead of sent (a tenth of its life earlier, at most a minute). */
 	expiresAt: number;
+	renewAt: number;
 }
+
+/** When the tokens this process obtained are renewed, by token. */
+const renewals = new Map<string, number>();
 
 /**
  * Tokens of this n8n process, by account. n8n calls preAuthentication once per request that met
@@ -88,8 +93,7 @@ const loginFailureMessages = new Map<string, LoginFailureKind>();
 
 /** A refused login is not tried again for the same account and password for this long. */
 export const REFUSED_LOGIN_PAUSE_MS = 60_000;
-/** A token this close to its expiry is not handed out again. */
-const EXPIRY_MARGIN_MS = 30_000;
+const MAX_RENEWAL_MARGIN_MS = 60_000;
 /** Waits before the 2nd and 3rd login attempt when the token endpoint is busy or unreachable. */
 export const LOGIN_RETRY_DELAYS_MS = [1000, 2000];
 
@@ -99,6 +103,36 @@ export type LoginFailureKind = 'refused' | 'failed';
 export function loginFailureOf(message: string): { message: string; kind: LoginFailureKind } | undefined {
 	for (const [known, kind] of loginFailureMessages) if (message.includes(known)) return { message: known, kind };
 	return undefined;
+}
+
+const renewAtFor = (issuedAt: number, expiresAt: number) =>
+	expiresAt - Math.min(MAX_RENEWAL_MARGIN_MS, Math.max(0, expiresAt - issuedAt) / 10);
+
+/**
+ * Whether a token is due for renewal (near the end of its life: see StoredToken), so the request
+ * helper renews it before the vendor refuses it with a 401. Tokens from another process (stored
+ * with the credential) are judged by their JWT's `iat` and `exp`; others are sent as they are.
+ */
+export function tokenDueForRenewal(token: string, now = Date.now()): boolean {
+	if (!token) return false;
+	let renewAt = renewals.get(token);
+	if (renewAt === undefined) {
+		const claims = jwtClaims(token);
+		if (claims.exp !== undefined) renewAt = renewAtFor(claims.iat ?? claims.exp, claims.exp);
+	}
+	return renewAt !== undefined && renewAt <= now;
+}
+
+function jwtClaims(token: string): { iat?: number; exp?: number } {
+	const payload = token.split('.')[1];
+	if (!payload) return {};
+	try {
+		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iat?: unknown; exp?: unknown };
+		const seconds = (value: unknown) => (Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) * 1000 : undefined);
+		return { iat: seconds(claims.iat), exp: seconds(claims.exp) };
+	} catch {
+		return {};
+	}
 }
 
 function loginError(message: string, kind: LoginFailureKind): Error {
@@ -113,6 +147,7 @@ function loginError(message: string, kind: LoginFailureKind): Error {
 /** Forgets every token, login and refusal (for tests). */
 export function resetTokenStore(): void {
 	tokens.clear();
+	renewals.clear();
 	loginsInFlight.clear();
 	refusals.clear();
 	loginFailureMessages.clear();
@@ -136,15 +171,8 @@ function parsed(data: unknown): IDataObject {
 
 /** When a token stops being valid: the JWT's `exp`, else the answer's `expiresIn`, else the vendor's lifetime. */
 export function tokenExpiry(token: string, answer: IDataObject, lifetimeSeconds: number, now = Date.now()): number {
-	const payload = token.split('.')[1];
-	if (payload) {
-		try {
-			const exp = Number(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).exp);
-			if (Number.isFinite(exp) && exp > 0) return exp * 1000;
-		} catch {
-			// Not a JWT: fall through.
-		}
-	}
+	const { exp } = jwtClaims(token);
+	if (exp !== undefined) return exp;
 	const expiresIn = Number(answer.expiresIn ?? answer.expires_in);
 	return now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : lifetimeSeconds) * 1000;
 }
@@ -182,8 +210,12 @@ async function logIn(helpers: IHttpRequestHelper['helpers'], spec: LoginSpec, ke
 		}
 		const token = answer[tokenField];
 		if (typeof token !== 'string' || token === '') throw loginError(`${vendorName} answered the login without a token`, 'failed');
-		const stored = { token, expiresAt: tokenExpiry(token, answer, spec.lifetimeSeconds) };
+		const now = Date.now();
+		const expiresAt = tokenExpiry(token, answer, spec.lifetimeSeconds, now);
+		const stored = { token, expiresAt, renewAt: renewAtFor(now, expiresAt) };
 		tokens.set(key, stored);
+		for (const [known, renewAt] of renewals) if (renewAt < now) renewals.delete(known);
+		renewals.set(token, stored.renewAt);
 		return stored;
 	}
 }
@@ -204,7 +236,7 @@ export async function obtainAccessToken(
 	const now = Date.now();
 	const heldToken = String(credentials.accessToken ?? '');
 	const known = tokens.get(key);
-	if (known && known.token !== heldToken && known.expiresAt - EXPIRY_MARGIN_MS > now) return { accessToken: known.token };
+	if (known && known.token !== heldToken && known.renewAt > now) return { accessToken: known.token };
 	if (known) tokens.delete(key);
 
 	const refusal = refusals.get(key);

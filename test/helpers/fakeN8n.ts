@@ -124,16 +124,27 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 
 /** Emulates n8n-core's httpRequestWithAuthentication for an IAuthenticateGeneric credential. */
 export function authenticatedRequester(credential: CredentialSetup | undefined, node: INode = testNode) {
-	return async (credentialType: string, options: IHttpRequestOptions): Promise<unknown> => {
+	return async function (
+		this: { getCredentials?: (type: string) => Promise<ICredentialDataDecryptedObject> } | undefined,
+		credentialType: string,
+		options: IHttpRequestOptions,
+		additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
+	): Promise<unknown> {
 		if (!credential || credential.type.name !== credentialType) {
 			throw new Error(`No credential of type ${credentialType} in this test`);
 		}
-		const { type, data } = credential;
+		const { type } = credential;
+		// As n8n does: the decrypted data the node handed over, else the credential read again.
+		const data =
+			additional?.credentialsDecrypted?.data ??
+			(this?.getCredentials ? await this.getCredentials(credentialType) : credential.data);
 		const expirable = type.properties.find((property) => property.typeOptions?.expirable)?.name;
 		const refresh = async () => {
 			if (!type.preAuthentication) return;
 			const extra = await type.preAuthentication.call({ helpers: { httpRequest } } as never, data);
 			Object.assign(data, extra);
+			// n8n stores the new token with the credential.
+			Object.assign(credential.data, extra);
 		};
 		const send = async () => {
 			const authentication = (type.authenticate ?? {}) as { properties?: { headers?: IDataObject } };

@@ -14,7 +14,7 @@ import { ProgenyPassportOcr } from '../../../nodes/Progeny/ProgenyPassportOcr.no
 import { readHttpFailure } from '../../../nodes/shared/errors';
 import { retryDelayMs } from '../../../nodes/shared/http';
 import { REFUSED_LOGIN_PAUSE_MS, obtainAccessToken, tokenExpiry } from '../../../nodes/shared/tokenCredential';
-import { binaryItem, httpRequest, runNode } from '../../helpers/fakeN8n';
+import { baseContext, binaryItem, httpRequest, runNode } from '../../helpers/fakeN8n';
 import { makeJpeg } from '../../helpers/images';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
@@ -209,6 +209,41 @@ describe('one login per account and token lifetime', () => {
 		await ocr(4, { concurrency: 4 }, 'stored-token');
 		expect(vendor.maxInFlight).toBeGreaterThanOrEqual(2);
 		expect(vendor.count(TOKEN)).toBe(0);
+	});
+
+	it('a stored JWT near its expiry is renewed before it is sent: no request meets a 401', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const claims = Buffer.from(JSON.stringify({ iat: now - 295, exp: now + 5 })).toString('base64url');
+		const nearlyExpired = `header.${claims}.signature`;
+		vendor.routes.set(`POST ${OCR}`, (req, res) =>
+			req.headers.authorization === 'Bearer token-1' ? json(res, 200, PASSPORT) : json(res, 401, { detail: 'expired' }),
+		);
+		const output = await ocr(5, { concurrency: 5 }, nearlyExpired);
+		expect(output.map((item) => item.json.documentNumber)).toEqual(Array(5).fill('PA123'));
+		expect(vendor.count(TOKEN)).toBe(1);
+		expect(vendor.received.filter((r) => r.path === OCR).map((r) => r.authorization)).toEqual(Array(5).fill('Bearer token-1'));
+	});
+
+	it('the credential is read once per execution, not once per request', async () => {
+		vendor.routes.set(`POST ${OCR}`, (_req, res) => json(res, 200, PASSPORT));
+		const credential = { type: new ApptenticateApi(), data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken: '' } };
+		let reads = 0;
+		const context = baseContext({
+			items: Array.from({ length: 6 }, () => binaryItem({ front: makeJpeg('front') })),
+			parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: {} },
+			credential,
+		});
+		const getCredentials = context.getCredentials;
+		context.getCredentials = async (type: string) => {
+			reads++;
+			return await getCredentials(type);
+		};
+		const [output] = (await new ApptenticateOcr().execute.call(context as never)) as Array<Array<{ json: IDataObject }>>;
+		expect(output).toHaveLength(6);
+		expect(reads).toBe(1);
+		expect(vendor.count(TOKEN)).toBe(1);
+		// n8n stores the token with the credential; later executions start from it.
+		expect(credential.data.accessToken).toBe('token-1');
 	});
 
 	const spec = (url: string, password = 'pw') => ({
