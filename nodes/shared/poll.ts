@@ -110,15 +110,21 @@ export async function processWaitingItems(
 	let failed = false;
 	const inSlot = async <T>(step: () => Promise<T>, starting: boolean, itemIndex: number): Promise<T> => {
 		await slots.take();
-		try {
+		const outcome = await (async () => {
 			// processItems throws the failure of the lowest item index: items start in input order,
 			// so an item skipped here always comes after the failure that stopped it.
 			if (starting && failed) throw new NotStartedError(ctx.getNode(), 'Not started after an earlier item failed', { itemIndex });
 			throwIfCancelled(ctx);
 			return await step();
-		} finally {
-			slots.give();
-		}
+		})().then(
+			(value) => ({ value }),
+			(error: unknown) => ({ error }),
+		);
+		// Marked before the slot goes to the next item, so that item does not start.
+		if ('error' in outcome && !continueOnFail) failed = true;
+		slots.give();
+		if ('error' in outcome) throw outcome.error;
+		return outcome.value;
 	};
 	const count = ctx.getInputData().length;
 	// processItems calls the handlers one after another in input order; each asks for its start
