@@ -28,7 +28,7 @@ export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyCon
 const failureBody = z.union([z.string(), z.record(z.unknown())]);
 
 const MAX_QUOTE = 500;
-const shorten = (text: string) => (text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}...` : text);
+export const shorten = (text: string) => (text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}...` : text);
 
 /** Progeny's own words from an error answer, or undefined when it gave none. */
 export function vendorWords(body: unknown): string | undefined {
@@ -147,71 +147,6 @@ export async function getTask(
 	const parsed = taskAnswer.safeParse(answer);
 	if (!parsed.success) throw unexpectedAnswer(ctx, 'task look-up', itemIndex, taskId);
 	return parsed.data;
-}
-
-export type TaskState = 'done' | 'failed' | 'running';
-
-/** Celery's terminal failure states (Progeny runs its services as Celery tasks). */
-const FAILED_STATUSES = ['FAILURE', 'REVOKED', 'REJECTED', 'ERROR'];
-
-/** The HTTP-like status Progeny puts in `result.status`, when there is one. */
-export function resultStatus(task: ProgenyTask): number | undefined {
-	const result = task.result as { status?: unknown } | null | undefined;
-	const status = Number(typeof result === 'object' && result !== null ? result.status : undefined);
-	return Number.isFinite(status) ? status : undefined;
-}
-
-/**
- * SUCCESS is done, a Celery failure state is failed; anything else (PENDING, STARTED,
- * RECEIVED, RETRY, PROGRESS, unknown) is still running. A finished task whose result carries
- * an error status (>= 400) failed as well.
- */
-export function taskState(task: ProgenyTask): TaskState {
-	const status = task.status.trim().toUpperCase();
-	if (FAILED_STATUSES.includes(status)) return 'failed';
-	if (status !== 'SUCCESS') return 'running';
-	const code = resultStatus(task);
-	return code !== undefined && code >= 400 ? 'failed' : 'done';
-}
-
-/** A failed task: the vendor's answer is kept in the description, the task id in the context. */
-export function taskFailedError(ctx: IExecuteFunctions, taskId: string, task: ProgenyTask, itemIndex: number) {
-	const code = resultStatus(task);
-	const status = task.status.trim().toUpperCase();
-	const words =
-		vendorWords((task.result as { data?: unknown } | undefined)?.data) ?? vendorWords(task.result);
-	const answer = shorten(JSON.stringify(task.result ?? null));
-	const error = vendorError(ctx, {
-		vendor: 'progeny',
-		message:
-			status === 'SUCCESS'
-				? `Progeny could not read the passport (task ${taskId} finished with status ${code})`
-				: `Progeny's passport reading failed (task ${taskId} ended with status ${status})`,
-		description: `Progeny's answer: ${answer}. Check that the image shows the passport's photo page, sharp and at most 1080 px high, then try again.`,
-		vendorCode: status === 'SUCCESS' ? code : status,
-		vendorMessage: words,
-		itemIndex,
-	});
-	error.context.taskId = taskId;
-	return error;
-}
-
-/** The task did not finish in time: the id is kept so the result can be fetched later. */
-export function taskTimeoutError(
-	ctx: IExecuteFunctions,
-	taskId: string,
-	timeoutSeconds: number,
-	lastStatus: string,
-	itemIndex: number,
-) {
-	const error = vendorError(ctx, {
-		vendor: 'progeny',
-		message: `Progeny did not finish task ${taskId} within ${timeoutSeconds} seconds (last status: ${lastStatus})`,
-		description: `The task may still finish. Fetch it later with the operation "Get Task Result" and task ID ${taskId}, or raise the option "Timeout (Seconds)".`,
-		itemIndex,
-	});
-	error.context.taskId = taskId;
-	return error;
 }
 
 // ---------------------------------------------------------------------------------------------

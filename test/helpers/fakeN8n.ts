@@ -31,6 +31,8 @@ export interface RunSetup {
 	credential?: CredentialSetup;
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
+	/** Receives what the node logs through `this.logger` (n8n's Logger: debug, info, warn, error). */
+	logger?: Record<'debug' | 'info' | 'warn' | 'error', (message: string, meta?: object) => void>;
 }
 
 export const testNode: INode = {
@@ -202,11 +204,12 @@ export function baseContext(setup: RunSetup) {
 		getNodeParameter: parameterGetter(setup.parameters),
 		continueOnFail: () => setup.continueOnFail ?? false,
 		getExecutionCancelSignal: () => setup.signal,
+		getExecutionId: () => 'test-execution-1',
 		getCredentials: async (type: string) => {
 			if (!setup.credential || setup.credential.type.name !== type) throw new Error(`No credential ${type}`);
 			return setup.credential.data;
 		},
-		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		logger: setup.logger ?? { debug() {}, info() {}, warn() {}, error() {} },
 		helpers: {
 			httpRequest,
 			httpRequestWithAuthentication: authenticatedRequester(setup.credential),
