@@ -5,7 +5,13 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption, imageProperty, includeRawOption } from '../shared/descriptions';
+import {
+	concurrencyOption,
+	imageProperty,
+	includeRawOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../shared/descriptions';
 import { processItems } from '../shared/items';
 import { processWaitingItems } from '../shared/poll';
 import { extractPassportItem } from './actions/extractPassport';
@@ -123,6 +129,8 @@ export class ProgenyPassportOcr implements INodeType {
 						description: 'Name of the output binary property the portrait is written to',
 						displayOptions: { show: { downloadPortrait: [true] } },
 					},
+					requestTimeoutOption,
+					retryUncertainOption,
 					{
 						displayName: 'Timeout (Seconds)',
 						name: 'timeoutSeconds',

@@ -5,7 +5,11 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption } from '../../shared/descriptions';
+import {
+	concurrencyOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../../shared/descriptions';
 import { processWaitingItems } from '../../shared/poll';
 import { certificateItem, DEFAULT_CERTIFICATE_PROPERTY } from '../actions/certificate';
 import { linkContext } from '../transport';
@@ -99,6 +103,8 @@ export class LinkCertificate implements INodeType {
 						default: 10,
 						description: 'With "Wait Until Ready": how long to wait between two attempts',
 					},
+					requestTimeoutOption,
+					retryUncertainOption,
 					{
 						displayName: 'Timeout (Seconds)',
 						name: 'timeout',
