@@ -10,8 +10,18 @@ import { authenticatedRequest } from '../shared/http';
 export const CREDENTIAL_TYPE = 'linkMobilityKycApi';
 const VENDOR = 'linkMobility';
 
-/** LINK's examples send JPEG and PNG; LINK documents no size limit, so none is enforced here. */
-export const LINK_IMAGE_RULES: ImageRules = { formats: ['jpeg', 'png'], vendorName: 'LINK Mobility' };
+/**
+ * LINK's examples send JPEG and PNG. LINK documents no size limit; the node's default of 10 MB per
+ * image holds any phone photo or scan (3-6 MB) and keeps a request (three images, base64) under
+ * about 40 MB, where a 50 MB photo would cost n8n gigabytes and LINK answers 413. The option
+ * "Max Image Size (MB)" raises it.
+ */
+export const LINK_IMAGE_RULES: ImageRules = {
+	formats: ['jpeg', 'png'],
+	vendorName: 'LINK Mobility',
+	maxBytes: 10 * 1024 * 1024,
+	maxBytesOption: 'Max Image Size (MB)',
+};
 
 type LinkFunctions = IExecuteFunctions | IWebhookFunctions;
 
