@@ -11,8 +11,18 @@ export const CREDENTIAL_TYPE = 'linkMobilityKycApi';
 const VENDOR = 'linkMobility';
 const LINK: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'LINK Mobility' };
 
-/** LINK's examples send JPEG and PNG; LINK documents no size limit, so none is enforced here. */
-export const LINK_IMAGE_RULES: ImageRules = { formats: ['jpeg', 'png'], vendorName: 'LINK Mobility' };
+/**
+ * LINK's examples send JPEG and PNG. LINK documents no size limit; the node's default of 10 MB per
+ * image holds any phone photo or scan (3-6 MB) and keeps a request (three images, base64) under
+ * about 40 MB, where a 50 MB photo would cost n8n gigabytes and LINK answers 413. The option
+ * "Max Image Size (MB)" raises it.
+ */
+export const LINK_IMAGE_RULES: ImageRules = {
+	formats: ['jpeg', 'png'],
+	vendorName: 'LINK Mobility',
+	maxBytes: 10 * 1024 * 1024,
+	maxBytesOption: 'Max Image Size (MB)',
+};
 
 type LinkFunctions = IExecuteFunctions | IWebhookFunctions;
 
@@ -53,7 +63,7 @@ const errorBody = z
 /** LINK's documented errors: 400 with code 003 (validation), 500 with code 001 (unknown). */
 const VENDOR_CODE_MEANINGS: Record<string, string> = {
 	'001': 'LINK Mobility could not process the request. Try again later; if it persists, contact LINK Mobility with the request ID.',
-	'003': 'LINK Mobility found the request invalid: check the images (JPEG or PNG, readable) and the expeditor country.',
+	'003': 'LINK Mobility found the request invalid: check the images (JPEG or PNG, readable) and the Issuing Country.',
 };
 
 /** Turns a failed call into an English NodeApiError that keeps LINK's code and message. */
