@@ -145,14 +145,18 @@ class QueueCluster {
 		return proc;
 	}
 
-	/** Creates the processes; the main's CLI migrates the database and imports the fixtures. */
-	async prepare({ credentials, workflows }) {
+	/**
+	 * Creates the processes; the main's CLI migrates the database and imports the fixtures.
+	 * `moreWebhooks`: further webhook processors [{name, env}] with settings of their own.
+	 */
+	async prepare({ credentials, workflows, moreWebhooks = [] }) {
 		this.main = await this.makeProcess('main', 'start');
 		for (let i = 1; i <= this.workerCount; i++) {
 			this.workers.push(await this.makeProcess(`worker-${i}`, 'worker', { args: [`--concurrency=${this.workerConcurrency}`], worker: true }));
 		}
 		const webhook = await this.makeProcess('webhook-1', 'webhook');
 		this.webhooks.push(webhook);
+		for (const { name, env } of moreWebhooks) this.webhooks.push(await this.makeProcess(name, 'webhook', { env }));
 		// LINK Verify's callbacks and n8n's webhook URLs point at the webhook processor
 		for (const p of this.all()) p.extraEnv.N8N_WEBHOOK_URL = `${webhook.url}/`;
 		await this.main.importCredentials(credentials);
@@ -165,6 +169,10 @@ class QueueCluster {
 
 	get webhook() {
 		return this.webhooks[0];
+	}
+
+	webhookNamed(name) {
+		return this.webhooks.find((w) => w.name === name);
 	}
 
 	/** Starts main, then the workers and the webhook processor together; owner and API key on main. */
