@@ -26,12 +26,11 @@ const VERSION = '2.41.1';
 /**
  * The n8n settings a deployment with many LINK callbacks needs (README "Queue mode"): n8n
  * 2.41.1's default expression engine ("vm") makes every webhook request of a trigger other
- * than n8n's own Webhook node wait for an isolate from a pool of one ("legacy" has no pool),
- * and each request's database queries share a pool of 2 PostgreSQL connections by default.
+ * than n8n's own Webhook node wait for an isolate from a pool of one; "legacy" has no pool.
  */
-const DEPLOYMENT_SETTINGS = { N8N_EXPRESSION_ENGINE: 'legacy', DB_POSTGRESDB_POOL_SIZE: '10' };
-/** n8n 2.41.1's defaults for the same, at a second webhook processor, for comparison. */
-const N8N_DEFAULTS = { N8N_EXPRESSION_ENGINE: 'vm', DB_POSTGRESDB_POOL_SIZE: '2' };
+const DEPLOYMENT_SETTINGS = { N8N_EXPRESSION_ENGINE: 'legacy' };
+/** n8n 2.41.1's default for the same, at a second webhook processor, for comparison. */
+const N8N_DEFAULTS = { N8N_EXPRESSION_ENGINE: 'vm' };
 const settingsText = (settings) => Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ');
 const SECRET = 'e2e-secret';
 const PASSPORT_NUMBERS = ['123456789', '546789123', 'PA0912345']; // PERSON=1..3 (Apptenticate)
@@ -316,7 +315,8 @@ describe(`n8n ${VERSION} queue mode`, () => {
 			assert.equal(status, 'canceled', 'main marks the execution canceled');
 			// n8n 2.41.1: main publishes "stop-execution"; a worker acts on it only for executions in
 			// its ActiveExecutions, which its JobProcessor never fills (scaling/execution-stop.service.js)
-			assert.ok(pollsAfter >= 3, `the worker kept polling after the stop (${pollsAfter} look-ups): if 0, n8n now forwards the stop; update README "Queue mode"`);
+			// (one look-up may already have been on its way when the stop came: 2 or more prove it)
+			assert.ok(pollsAfter >= 2, `the worker kept polling after the stop (${pollsAfter} look-ups): if not, n8n now forwards the stop; update README "Queue mode"`);
 		});
 
 		it('a stop from main ends polling at once when main started the execution (its own webhook)', async () => {
@@ -325,7 +325,8 @@ describe(`n8n ${VERSION} queue mode`, () => {
 			const { pollsAfter, status } = await stopAndWatch(started);
 			figure(`Progeny, started at main: ${pollsAfter} task look-ups after the stop`);
 			assert.equal(status, 'canceled');
-			assert.equal(pollsAfter, 0, 'the worker was told to abort the job and the node stopped polling');
+			// at most the one look-up sent while the stop travelled to the worker
+			assert.ok(pollsAfter <= 1, `the worker was told to abort the job and the node stopped polling (${pollsAfter} look-ups after the stop)`);
 		});
 
 		it('the workaround: the workflow time-out cancels on the worker, and polling ends at once', async () => {
@@ -341,7 +342,7 @@ describe(`n8n ${VERSION} queue mode`, () => {
 			const { polls } = task(started.mark);
 			const after = polls.filter((p) => p.t > endedAt + 100);
 			figure(`Progeny with a 5 s workflow time-out: execution ${execution.status} after ${((endedAt - Date.parse(execution.startedAt)) / 1000).toFixed(1)} s, ${polls.length} look-ups in all, ${after.length} after it ended`);
-			assert.equal(after.length, 0, 'no look-up after the time-out');
+			assert.ok(after.length <= 1, `no look-up after the time-out but one already on its way (${after.length})`);
 			assert.ok(polls.length <= 5000 / POLL_INTERVAL_MS + 2, `${polls.length} look-ups in a 5 s time-out`);
 		});
 
