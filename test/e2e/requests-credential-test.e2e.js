@@ -10,7 +10,15 @@ const { e2eSuite } = require('./lib/harness');
 const { sandboxCredentials } = require('./lib/fixtures');
 
 e2eSuite('requests-credential-test', { workflows: [] }, (env) => {
-	before(() => env.startServer(), { timeout: 300_000 });
+	before(
+		async () => {
+			// A loaded machine can take over lib/n8n.js's default 120 s to start n8n: start it first
+			// with more time (startServer then finds it running).
+			await env.n8n.start({ timeoutMs: 400_000 });
+			await env.startServer();
+		},
+		{ timeout: 600_000 },
+	);
 
 	/** The credential of the template with this id, as the editor sends it, with `changes` typed in. */
 	function typed(id, changes = {}) {
