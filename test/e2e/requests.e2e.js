@@ -130,8 +130,9 @@ e2eSuite(
 			const CERTIFICATE_PATH = '/link/certificate/e2e-redirect';
 
 			it('LINK Certificate meeting a 302 to another port: the token is not sent there, and the item says why', async () => {
+				// A vendor that keeps redirecting (times: 10), as a real one would.
 				const { execution, requests, collected } = await runWith('requests-certificate', [
-					{ kind: 'redirect', path: CERTIFICATE_PATH, status: 302, location: `${collector.url}/certificate/e2e-redirect` },
+					{ kind: 'redirect', path: CERTIFICATE_PATH, status: 302, location: `${collector.url}/certificate/e2e-redirect`, times: 10 },
 				]);
 				assert.ok(execution.ok, execution.describe());
 				const [item] = execution.items('LINK Certificate', 0);
@@ -140,12 +141,16 @@ e2eSuite(
 				assert.match(error.message, new RegExp(`^LINK Mobility redirected the request to ${collector.url}, which is not the LINK Mobility credential's address \\(${env.sandbox.url}\\); the LINK Mobility token is only sent to the credential's address, so the request was not sent there$`));
 				assert.deepEqual(collected, [], 'the other server received nothing');
 				const downloads = requests.filter((r) => r.route === 'certificate');
-				assert.deepEqual(downloads.map((r) => r.fault), ['redirect'], 'one download, answered with the redirect, and no other');
+				// n8n 1.x loses the Location from its error: the look-up is asked once more to read it.
+				assert.ok(downloads.length >= 1 && downloads.length <= 2, `downloads: ${downloads.length}`);
+				assert.ok(downloads.every((r) => r.fault === 'redirect'), 'every download met the redirect, and no other was tried');
+				env.note(`cross-origin redirect: ${downloads.length} certificate request(s) at the sandbox, 0 at the other server`);
 			});
 
 			it('a same-origin redirect is followed with the token and the PDF arrives', async () => {
 				const { execution, requests, collected } = await runWith('requests-certificate', [
-					{ kind: 'redirect', path: CERTIFICATE_PATH, status: 302, location: `${CERTIFICATE_PATH}?via=redirect` },
+					// LINK's sandbox serves the certificate at /identity/{id} too: the redirect's target.
+					{ kind: 'redirect', path: CERTIFICATE_PATH, status: 302, location: '/link/identity/e2e-redirect?via=redirect', times: 10 },
 				]);
 				assert.ok(execution.ok, execution.describe());
 				const [item] = execution.items('LINK Certificate', 0);
@@ -154,12 +159,11 @@ e2eSuite(
 				assert.equal(item.binary?.certificate?.mimeType, 'application/pdf');
 				assert.deepEqual(collected, []);
 				const downloads = requests.filter((r) => r.route === 'certificate');
-				const redirected = downloads.findIndex((r) => r.fault === 'redirect');
-				assert.ok(redirected >= 0, 'the redirect was answered');
-				const followed = downloads[redirected + 1];
-				assert.equal(followed?.query, '?via=redirect', `the redirect was followed: ${JSON.stringify(downloads)}`);
-				assert.equal(followed.auth, 'valid', 'with the bearer token');
-				assert.equal(downloads[downloads.length - 1].status, 200);
+				assert.ok(downloads.some((r) => r.fault === 'redirect'), 'the redirect was answered');
+				const followed = downloads.filter((r) => r.path === '/link/identity/e2e-redirect');
+				assert.ok(followed.length >= 1, `the redirect was followed: ${JSON.stringify(downloads)}`);
+				assert.ok(followed.every((r) => r.query === '?via=redirect' && r.auth === 'valid'), 'with the bearer token');
+				assert.equal(followed[followed.length - 1].status, 200, 'the PDF came from the redirect target');
 			});
 		});
 
