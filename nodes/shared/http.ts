@@ -85,6 +85,20 @@ export function retryDelayMs(failure: HttpFailure, attempt: number, retryUncerta
 	return safe || (uncertain && retryUncertain) ? 1000 * 2 ** attempt : undefined;
 }
 
+const isRedirect = (status: number | undefined) => status !== undefined && status >= 300 && status < 400;
+
+/** What n8n's request helper returns with `returnFullResponse`. */
+interface FullResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	const value = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+	return typeof value === 'string' ? value : undefined;
+}
+
 export type VendorRequest = IHttpRequestOptions & {
 	/** A look-up that changes nothing at the vendor (task status, certificate, ping): safe to send again. */
 	idempotent?: boolean;
@@ -119,16 +133,29 @@ export async function authenticatedRequest<T = unknown>(
 		const shared = connection.credentials.data ?? {};
 		const held = String(shared.accessToken ?? '');
 		const data = { ...shared, accessToken: tokenDueForRenewal(held) ? '' : held };
-		try {
-			return (await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(
+		const send = async (sent: IHttpRequestOptions) =>
+			await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(
 				ctx as IExecuteFunctions,
 				api.credentialType,
-				options,
+				sent,
 				{ credentialsDecrypted: { ...connection.credentials, data } },
-			)) as T;
+			);
+		try {
+			return (await send(options)) as T;
 		} catch (error) {
-			const failure = readHttpFailure(error);
-			if (failure.status !== undefined && failure.status >= 300 && failure.status < 400 && failure.location && redirects < MAX_REDIRECTS) {
+			let failure = readHttpFailure(error);
+			if (isRedirect(failure.status) && !failure.location && idempotent) {
+				// n8n 1.x drops the answer's headers from its error, so the Location is lost: a
+				// look-up is asked again for the full answer (status and headers, no error).
+				try {
+					const full = (await send({ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true })) as FullResponse;
+					if (full.statusCode < 300) return full.body as T;
+					failure = { kind: 'answer', status: full.statusCode, body: full.body, location: headerOf(full.headers, 'location') };
+				} catch (again) {
+					failure = readHttpFailure(again);
+				}
+			}
+			if (isRedirect(failure.status) && failure.location && redirects < MAX_REDIRECTS) {
 				// Followed by hand so that the token never travels to another address (n8n's own
 				// redirect handling re-sends it there).
 				redirects++;

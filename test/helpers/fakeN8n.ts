@@ -112,7 +112,7 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		}
 	}
 	const responseHeaders = Object.fromEntries([...(response.headers as unknown as Iterable<[string, string]>)]);
-	if (response.status >= 300) {
+	if (response.status >= 300 && !options.ignoreHttpStatusErrors) {
 		throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
 			name: 'AxiosError',
 			isAxiosError: true,

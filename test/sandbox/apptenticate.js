@@ -64,6 +64,12 @@ const BIO = {
 	badField: { code: 6, message: 'Parámetros no reconocidos en la solicitud' },
 };
 
+// Seed 002's failure shape with a vendor code the node cannot know in advance: the marker
+// BIOCODE=<n> makes a biometry endpoint answer HTTP 400 {"valid": false, "message", "code": n}.
+const BIO_CODE_MESSAGES = {
+	903: 'La cédula indicada no se encuentra en el padrón del Tribunal Electoral',
+};
+
 class BioError extends Error {
 	constructor(kind, detail) {
 		super(kind.message);
@@ -323,6 +329,11 @@ module.exports = function createApptenticate(sb) {
 				if (deviceNames.length) ctx.note('deviceField', deviceNames[0]);
 				const markers = markersOfParts(required.map((n) => files[n]));
 				markerError(markers);
+				if (markers.BIOCODE !== undefined) {
+					const code = Number(markers.BIOCODE);
+					ctx.note('errorCode', code);
+					return ctx.json(400, { valid: false, message: BIO_CODE_MESSAGES[code] ?? 'No se pudo completar la validación biométrica', code });
+				}
 				if (markers.NOMATCH === '1') {
 					return ctx.json(200, withId({ valid: false, message: spec.noMatch.message, code: spec.noMatch.code }, returnId));
 				}

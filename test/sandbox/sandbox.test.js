@@ -241,6 +241,14 @@ describe('Apptenticate', () => {
 		expect((await post('/apptenticate/api/biometrics/', { token, body: form({ cedula: '8-1', image: makeJpeg('ERROR=800') }) })).body.error_code).toBe(800);
 	});
 
+	test("biometry: BIOCODE=903 answers seed 002's failure shape with HTTP 400", async () => {
+		const token = await apptToken();
+		const answer = await post('/apptenticate/api/biometrics/', { token, body: form({ cedula: '8-1', image: makeJpeg('BIOCODE=903') }) });
+		expect(answer.status).toBe(400);
+		expect(answer.body).toEqual({ valid: false, message: expect.stringContaining('Tribunal Electoral'), code: 903 });
+		expect(sb.requests[sb.requests.length - 1].errorCode).toBe(903);
+	});
+
 	test('a malformed multipart body is a 400', async () => {
 		const token = await apptToken();
 		const res = await api(OCR, {
@@ -524,6 +532,25 @@ describe('control API and faults', () => {
 		sb.setFault({ path: '/link/ping', kind: 'drop' });
 		await expect(api('/link/ping', { method: 'POST' })).rejects.toThrow();
 		expect((await post('/link/ping')).status).toBe(200);
+	});
+
+	test('redirect answers its status and Location, once, then the route answers again', async () => {
+		sb.setFault({ path: '/link/ping', kind: 'redirect', location: 'http://127.0.0.1:9/elsewhere' });
+		sb.setFault({ path: '/link/ping', kind: 'redirect', status: 307, location: '/link/ping?again=1' });
+		const first = await api('/link/ping', { method: 'POST', redirect: 'manual' });
+		expect(first.status).toBe(302);
+		expect(first.headers.get('location')).toBe('http://127.0.0.1:9/elsewhere');
+		const second = await api('/link/ping', { method: 'POST', redirect: 'manual' });
+		expect(second.status).toBe(307);
+		expect(second.headers.get('location')).toBe('/link/ping?again=1');
+		expect((await post('/link/ping')).status).toBe(200);
+		expect(sb.requests.map((r) => [r.fault, r.status, r.location])).toEqual([
+			['redirect', 302, 'http://127.0.0.1:9/elsewhere'],
+			['redirect', 307, '/link/ping?again=1'],
+			[undefined, 200, undefined],
+		]);
+		expect(() => sb.setFault({ kind: 'redirect', path: '/x' })).toThrow(/location/);
+		expect(() => sb.setFault({ kind: 'redirect', path: '/x', status: 200, location: '/y' })).toThrow(/status/);
 	});
 
 	test('latency + parallel calls show in maxInFlight', async () => {

@@ -202,7 +202,13 @@ function startSandbox(userOptions = {}) {
 				return;
 			}
 			if (fault.kind === 'latency') await timers.sleep(fault.ms);
-			else {
+			else if (fault.kind === 'redirect') {
+				// `location` as given: absolute (another port, another host) or a path on the sandbox
+				entry.location = fault.location;
+				res.writeHead(fault.status, { Location: fault.location, 'Content-Length': '0' });
+				res.end();
+				return;
+			} else {
 				const headers = fault.kind === '429' ? { 'Retry-After': String(fault.retryAfter) } : {};
 				sendJson(res, Number(fault.kind), vendor.faultBody(fault.kind, fault), headers);
 				return;

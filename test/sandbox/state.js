@@ -44,7 +44,8 @@ class TokenStore {
 	}
 }
 
-const FAULT_KINDS = ['latency', '429', '500', '503', 'drop'];
+const FAULT_KINDS = ['latency', '429', '500', '503', 'drop', 'redirect'];
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
 /**
  * Injected faults: each matches requests whose path contains `path` (and, if given, whose
@@ -62,6 +63,11 @@ class Faults {
 		if (!FAULT_KINDS.includes(kind)) throw new Error(`fault kind must be one of ${FAULT_KINDS.join(', ')}`);
 		const times = spec.times === undefined ? 1 : Number(spec.times);
 		if (!Number.isInteger(times) || times < 1) throw new Error('fault times must be an integer >= 1');
+		const status = spec.status === undefined ? 302 : Number(spec.status);
+		if (kind === 'redirect') {
+			if (typeof spec.location !== 'string' || spec.location === '') throw new Error('a redirect fault needs a "location"');
+			if (!REDIRECT_STATUSES.includes(status)) throw new Error(`a redirect fault's status must be one of ${REDIRECT_STATUSES.join(', ')}`);
+		}
 		const fault = {
 			id: ++this.seq,
 			path: spec.path === undefined ? '' : String(spec.path),
@@ -71,6 +77,7 @@ class Faults {
 			remaining: times,
 			ms: spec.ms === undefined ? 1000 : Number(spec.ms),
 			retryAfter: spec.retryAfter === undefined ? 1 : Number(spec.retryAfter),
+			...(kind === 'redirect' ? { status, location: spec.location } : {}),
 		};
 		this.active.push(fault);
 		return { ...fault };

@@ -6,15 +6,18 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import nock from 'nock';
-import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { ApptenticateApi } from '../../../credentials/ApptenticateApi.credentials';
 import { ApptenticateOcr } from '../../../nodes/Apptenticate/ApptenticateOcr.node';
 import { ProgenyApi } from '../../../credentials/ProgenyApi.credentials';
 import { ProgenyPassportOcr } from '../../../nodes/Progeny/ProgenyPassportOcr.node';
 import { readHttpFailure } from '../../../nodes/shared/errors';
-import { retryDelayMs } from '../../../nodes/shared/http';
+import type { HttpFailure } from '../../../nodes/shared/errors';
+import { authenticatedRequest, retryDelayMs } from '../../../nodes/shared/http';
+import type { VendorConnection } from '../../../nodes/shared/http';
 import { REFUSED_LOGIN_PAUSE_MS, obtainAccessToken, tokenExpiry } from '../../../nodes/shared/tokenCredential';
-import { baseContext, binaryItem, httpRequest, runNode } from '../../helpers/fakeN8n';
+import { baseContext, binaryItem, httpRequest, runNode, testNode } from '../../helpers/fakeN8n';
 import { makeJpeg } from '../../helpers/images';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
@@ -185,6 +188,56 @@ describe('the token goes only to the credential\'s address', () => {
 		expect((item.json.error as IDataObject).message).toBe(
 			`Apptenticate redirected the request to ${collector.url}, which is not the Apptenticate credential's address (${vendor.url}); the Apptenticate token is only sent to the credential's address, so the request was not sent there`,
 		);
+	});
+});
+
+describe("n8n 1.x: an HTTP error without the answer's headers", () => {
+	/**
+	 * n8n 1.x's NodeApiError drops its cause (the axios error): a 3xx error keeps its status in
+	 * `httpCode` and loses the Location. Found in real n8n 1.123.81 by test/e2e/requests.e2e.js.
+	 */
+	function n8n1Connection(): VendorConnection {
+		const httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions) => {
+			try {
+				return await httpRequest({ ...options, headers: { ...options.headers, Authorization: 'Bearer token-1' } });
+			} catch (error) {
+				const status = (error as { response?: { status?: number } }).response?.status;
+				throw Object.assign(new NodeApiError(testNode, { message: (error as Error).message }), { httpCode: status ? String(status) : null });
+			}
+		};
+		const ctx = { getNode: () => testNode, helpers: { httpRequestWithAuthentication } } as unknown as IExecuteFunctions;
+		return { ctx, baseUrl: vendor.url, credentials: { id: '', name: '', type: 'apptenticateApi', data: {} }, timeoutMs: 5000, retryUncertain: false };
+	}
+	const api = { credentialType: 'apptenticateApi', vendorName: 'Apptenticate' };
+	const toError = (failure: HttpFailure) => Object.assign(new Error(failure.message ?? `HTTP ${failure.status}`), { failure }) as never;
+	const lookUp = (method: 'GET' | 'POST', idempotent: boolean) =>
+		authenticatedRequest(api, n8n1Connection(), { method, url: `${vendor.url}/status/`, json: true, idempotent }, toError);
+
+	it('a look-up redirected on the same address is asked again for its Location, then followed with the token', async () => {
+		vendor.routes.set('GET /status/', (_req, res) => res.writeHead(302, { location: '/status-moved/' }).end());
+		vendor.routes.set('GET /status-moved/', (_req, res) => json(res, 200, { ready: true }));
+		await expect(lookUp('GET', true)).resolves.toEqual({ ready: true });
+		expect(vendor.count('/status/')).toBe(2);
+		expect(vendor.received.find((r) => r.path === '/status-moved/')?.authorization).toBe('Bearer token-1');
+	});
+
+	it('a look-up redirected to another port is refused: the other server receives nothing', async () => {
+		const collector = await new Vendor().start();
+		collector.routes.set('GET /status/', (_req, res) => json(res, 200, { ready: true }));
+		vendor.routes.set('GET /status/', (_req, res) => res.writeHead(302, { location: `${collector.url}/status/` }).end());
+		const error = await lookUp('GET', true).catch((caught: Error) => caught);
+		expect(collector.received).toHaveLength(0);
+		await collector.stop();
+		expect((error as Error).message).toBe(
+			`Apptenticate redirected the request to ${collector.url}, which is not the Apptenticate credential's address (${vendor.url}); the Apptenticate token is only sent to the credential's address, so the request was not sent there`,
+		);
+	});
+
+	it('a billed call answered with a redirect is not sent again to read it', async () => {
+		vendor.routes.set('POST /status/', (_req, res) => res.writeHead(302, { location: '/status-moved/' }).end());
+		const error = await lookUp('POST', false).catch((caught: { failure: HttpFailure }) => caught);
+		expect((error as { failure: HttpFailure }).failure).toMatchObject({ kind: 'answer', status: 302 });
+		expect(vendor.count('/status/')).toBe(1);
 	});
 });
 
