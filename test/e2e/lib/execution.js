@@ -93,12 +93,19 @@ class Execution {
 		if (this.error) parts.push(`error: ${this.error.message}${this.error.description ? ` (${this.error.description})` : ''}`);
 		if (this.result) {
 			parts.push(`exit ${this.result.code} signal ${this.result.signal}, ${this.result.ms} ms, log ${this.result.logFile}`);
-			if (!this.ok) parts.push(tailLines(`${this.result.stdout}\n${this.result.stderr}`, 25));
+			if (!this.ok) parts.push(tail(`${this.result.stdout}\n${this.result.stderr}`, 25));
 		}
 		return parts.join('\n');
 	}
 }
 
-const tailLines = (text, n) => text.trim().split('\n').slice(-n).join('\n');
+/** The last n lines, each cut to 300 characters: a run's JSON holds megabyte-long base64 lines. */
+const tail = (text, n = 40) =>
+	text
+		.trim()
+		.split('\n')
+		.slice(-n)
+		.map((line) => (line.length > 300 ? `${line.slice(0, 300)}… (${line.length} characters)` : line))
+		.join('\n');
 
-module.exports = { parseExecuteOutput, Execution };
+module.exports = { parseExecuteOutput, Execution, tail };

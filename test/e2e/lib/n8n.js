@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const { n8nBin, majorOf, pathWithNode, PACKAGE_NAME, REPO } = require('./toolchain');
 const { freePort } = require('./ports');
-const { parseExecuteOutput, Execution } = require('./execution');
+const { parseExecuteOutput, Execution, tail } = require('./execution');
 
 const ENCRYPTION_KEY = 'n8n-nodes-kyc-e2e-encryption-key';
 const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', password: 'KycDev-2024!' };
@@ -123,41 +123,59 @@ class N8n {
 	/**
 	 * Runs one n8n CLI command to its end: { code, signal, stdout, stderr, ms, logFile }.
 	 * The working directory is the user folder: n8n reads a `.env` from its working directory.
+	 *
+	 * stdout and stderr are files, not pipes. n8n ends its commands with process.exit(), which
+	 * drops whatever Node has not yet handed to a pipe (pipe writes are asynchronous on POSIX,
+	 * and a pipe holds 64 KB): on a busy machine `execute` printed 8.6 MB and the reader got a
+	 * cut-off JSON. Writes to a file are synchronous, so what n8n printed is in the file when it
+	 * exits, however big and however slow this process is.
 	 */
 	async cli(args, { timeoutMs = 180_000 } = {}) {
 		const brokerPort = await freePort();
 		const logFile = this.logFile(args[0]);
+		const outFile = `${logFile}.stdout`;
+		const errFile = `${logFile}.stderr`;
 		const started = Date.now();
-		return await new Promise((resolve, reject) => {
-			const child = track(
+		const outFd = fs.openSync(outFile, 'w');
+		const errFd = fs.openSync(errFile, 'w');
+		let child;
+		try {
+			child = track(
 				spawn(path.join(this.nodeHome, 'bin', 'node'), [n8nBin(this.version), ...args], {
 					cwd: this.userFolder,
 					env: this.env(brokerPort),
-					stdio: ['ignore', 'pipe', 'pipe'],
+					stdio: ['ignore', outFd, errFd],
 					detached: true,
 				}),
 			);
-			const out = [];
-			const err = [];
-			child.stdout.on('data', (chunk) => out.push(chunk));
-			child.stderr.on('data', (chunk) => err.push(chunk));
+		} finally {
+			fs.closeSync(outFd);
+			fs.closeSync(errFd);
+		}
+		const exit = await new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
 				killGroup(child, 'SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (log: ${logFile})`));
+				resolve({ timedOut: true });
 			}, timeoutMs);
 			child.once('error', (error) => {
 				clearTimeout(timer);
 				reject(error);
 			});
-			child.once('close', (code, signal) => {
+			// 'exit', not 'close': a task runner n8n started may keep the files open after n8n is gone
+			child.once('exit', (code, signal) => {
 				clearTimeout(timer);
-				const stdout = Buffer.concat(out).toString('utf8');
-				const stderr = Buffer.concat(err).toString('utf8');
-				const ms = Date.now() - started;
-				fs.writeFileSync(logFile, `$ n8n ${args.join(' ')}\n# exit ${code} signal ${signal} after ${ms} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`);
-				resolve({ code, signal, stdout, stderr, ms, logFile });
+				killGroup(child, 'SIGKILL'); // e.g. a task runner left behind by a crashed n8n
+				resolve({ code, signal });
 			});
 		});
+		const ms = Date.now() - started;
+		const stdout = fs.readFileSync(outFile, 'utf8');
+		const stderr = fs.readFileSync(errFile, 'utf8');
+		fs.writeFileSync(logFile, `$ n8n ${args.join(' ')}\n# exit ${exit.code} signal ${exit.signal} after ${ms} ms${exit.timedOut ? ' (timed out, killed)' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`);
+		fs.rmSync(outFile);
+		fs.rmSync(errFile);
+		if (exit.timedOut) throw new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (log: ${logFile})`);
+		return { code: exit.code, signal: exit.signal, stdout, stderr, ms, logFile };
 	}
 
 	/** cli() that must succeed. */
@@ -393,6 +411,5 @@ function run(command, args, options) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const tail = (text, lines = 40) => text.trim().split('\n').slice(-lines).join('\n');
 
 module.exports = { N8n, OWNER, ENCRYPTION_KEY, sleep, tail, killChildrenOnExit };
