@@ -57,13 +57,15 @@ class Execution {
 
 	/**
 	 * Something the process did that the JSON does not explain, e.g. n8n 2.41.1 sometimes dies
-	 * with SIGSEGV (exit 139) after printing a successful run.
+	 * with SIGSEGV after printing a run. The run counts (its JSON is complete: stdout is a file,
+	 * written synchronously, and the block ends with its closing brace); the crash is noted.
 	 */
 	get anomaly() {
 		if (!this.result) return null;
 		const { code, signal } = this.result;
-		if (!this.run) return `n8n execute printed no run JSON (exit ${code}, signal ${signal})`;
-		if (this.ok && code !== 0) return `n8n execute printed a successful run but exited with ${code ?? signal}`;
+		const how = signal ? `signal ${signal}` : `exit ${code}`;
+		if (!this.run) return `n8n execute printed no run JSON (${how})`;
+		if (signal || (this.ok && code !== 0)) return `n8n execute printed a complete run (status ${this.status}), then ended with ${how}`;
 		return null;
 	}
 

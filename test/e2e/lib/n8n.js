@@ -12,6 +12,8 @@ const { freePort } = require('./ports');
 const { parseExecuteOutput, Execution, tail } = require('./execution');
 
 const ENCRYPTION_KEY = 'n8n-nodes-kyc-e2e-encryption-key';
+/** What `n8n start` prints once it has activated the published workflows (both versions). */
+const ACTIVATED = 'Editor is now accessible via:';
 const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', password: 'KycDev-2024!' };
 
 /** n8n processes still running, so that a dying test process can take them along. */
@@ -130,7 +132,7 @@ class N8n {
 	 * cut-off JSON. Writes to a file are synchronous, so what n8n printed is in the file when it
 	 * exits, however big and however slow this process is.
 	 */
-	async cli(args, { timeoutMs = 180_000 } = {}) {
+	async cli(args, { timeoutMs = 300_000 } = {}) {
 		const brokerPort = await freePort();
 		const logFile = this.logFile(args[0]);
 		const outFile = `${logFile}.stdout`;
@@ -249,8 +251,8 @@ class N8n {
 			: await this.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
 	}
 
-	/** `n8n start`; resolves when /healthz/readiness answers 200. */
-	async start({ timeoutMs = 120_000 } = {}) {
+	/** `n8n start`; resolves when its workflows are active and /healthz/readiness and the REST API answer. */
+	async start({ timeoutMs = 240_000 } = {}) {
 		if (this.server) return this;
 		const brokerPort = await freePort();
 		const logFile = this.logFile('start');
@@ -276,16 +278,21 @@ class N8n {
 				this.server = null;
 				throw new Error(`n8n start exited (${JSON.stringify(early)}) before it was ready:\n${tail(fs.readFileSync(logFile, 'utf8'))}`);
 			}
-			try {
-				// 1.x answers /healthz/readiness before it mounts its REST API: wait for both.
-				const ready = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-				const answer = ready.status === 200 ? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : ready;
-				if (answer.status === 200) {
-					this.server.readyMs = Date.now() - this.server.startedAt;
-					return this;
+			// n8n prints this line after it has activated the published workflows (registered their
+			// webhooks), which it does after /healthz/readiness answers; the log is a file, so
+			// the line is there as soon as n8n has printed it.
+			if (fs.readFileSync(logFile, 'utf8').includes(ACTIVATED)) {
+				try {
+					// and 1.x answers /healthz/readiness before it mounts its REST API: wait for both.
+					const ready = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+					const answer = ready.status === 200 ? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(5000) }) : ready;
+					if (answer.status === 200) {
+						this.server.readyMs = Date.now() - this.server.startedAt;
+						return this;
+					}
+				} catch {
+					// not answering yet
 				}
-			} catch {
-				// not listening yet
 			}
 			await sleep(250);
 		}
@@ -372,17 +379,11 @@ class N8n {
 	}
 
 	/**
-	 * POSTs to a production webhook, retrying while it answers 404: n8n reports ready a moment
-	 * before it has registered the webhooks of active workflows.
+	 * POSTs to a production webhook of an active workflow. No retry on 404: start() returns
+	 * once n8n has registered the webhooks, so a 404 is a wrong path.
 	 */
-	async callWebhook(webhookPath, init = {}, { timeoutMs = 30_000 } = {}) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const answer = await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, { method: 'POST', ...init, signal: AbortSignal.timeout(60_000) });
-			if (answer.status !== 404 || Date.now() > deadline) return answer;
-			await answer.arrayBuffer();
-			await sleep(300);
-		}
+	async callWebhook(webhookPath, init = {}, { timeoutMs = 180_000 } = {}) {
+		return await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, { method: 'POST', ...init, signal: AbortSignal.timeout(timeoutMs) });
 	}
 }
 
