@@ -59,6 +59,7 @@ function summarize(workDir, wallMs) {
 				`n8n ${version}: ${executes.length} executions, ${avg(executes)} ms each on average (${(sum(executes) / 1000).toFixed(1)} s); ` +
 					`${setups.length} suite set-ups, ${avg(setups)} ms each`,
 			);
+			for (const e of executes.filter((x) => x.anomaly)) lines.push(`  note: ${e.suite} ${e.workflow}: ${e.anomaly}`);
 		}
 	}
 	lines.push(`e2e wall time: ${(wallMs / 1000).toFixed(1)} s`);

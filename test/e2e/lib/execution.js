@@ -57,13 +57,15 @@ class Execution {
 
 	/**
 	 * Something the process did that the JSON does not explain, e.g. n8n 2.41.1 sometimes dies
-	 * with SIGSEGV (exit 139) after printing a successful run.
+	 * with SIGSEGV after printing a run. The run counts (its JSON is complete: stdout is a file,
+	 * written synchronously, and the block ends with its closing brace); the crash is noted.
 	 */
 	get anomaly() {
 		if (!this.result) return null;
 		const { code, signal } = this.result;
-		if (!this.run) return `n8n execute printed no run JSON (exit ${code}, signal ${signal})`;
-		if (this.ok && code !== 0) return `n8n execute printed a successful run but exited with ${code ?? signal}`;
+		const how = signal ? `signal ${signal}` : `exit ${code}`;
+		if (!this.run) return `n8n execute printed no run JSON (${how})`;
+		if (signal || (this.ok && code !== 0)) return `n8n execute printed a complete run (status ${this.status}), then ended with ${how}`;
 		return null;
 	}
 
@@ -93,12 +95,19 @@ class Execution {
 		if (this.error) parts.push(`error: ${this.error.message}${this.error.description ? ` (${this.error.description})` : ''}`);
 		if (this.result) {
 			parts.push(`exit ${this.result.code} signal ${this.result.signal}, ${this.result.ms} ms, log ${this.result.logFile}`);
-			if (!this.ok) parts.push(tailLines(`${this.result.stdout}\n${this.result.stderr}`, 25));
+			if (!this.ok) parts.push(tail(`${this.result.stdout}\n${this.result.stderr}`, 25));
 		}
 		return parts.join('\n');
 	}
 }
 
-const tailLines = (text, n) => text.trim().split('\n').slice(-n).join('\n');
+/** The last n lines, each cut to 300 characters: a run's JSON holds megabyte-long base64 lines. */
+const tail = (text, n = 40) =>
+	text
+		.trim()
+		.split('\n')
+		.slice(-n)
+		.map((line) => (line.length > 300 ? `${line.slice(0, 300)}… (${line.length} characters)` : line))
+		.join('\n');
 
-module.exports = { parseExecuteOutput, Execution };
+module.exports = { parseExecuteOutput, Execution, tail };

@@ -139,7 +139,7 @@ class SuiteEnv {
 	/** `n8n execute` of a fixture workflow; returns an Execution. */
 	async execute(name) {
 		const execution = await this.n8n.execute(this.workflowId(name));
-		record({ kind: 'execute', suite: this.title, workflow: name, version: this.version, ms: execution.ms, status: execution.status });
+		record({ kind: 'execute', suite: this.title, workflow: name, version: this.version, ms: execution.ms, status: execution.status, anomaly: execution.anomaly });
 		if (execution.anomaly) this.note(`${name}: ${execution.anomaly}`);
 		return execution;
 	}

@@ -9,9 +9,11 @@ const fs = require('fs');
 const path = require('path');
 const { n8nBin, majorOf, pathWithNode, PACKAGE_NAME, REPO } = require('./toolchain');
 const { freePort } = require('./ports');
-const { parseExecuteOutput, Execution } = require('./execution');
+const { parseExecuteOutput, Execution, tail } = require('./execution');
 
 const ENCRYPTION_KEY = 'n8n-nodes-kyc-e2e-encryption-key';
+/** What `n8n start` prints once it has activated the published workflows (both versions). */
+const ACTIVATED = 'Editor is now accessible via:';
 const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', password: 'KycDev-2024!' };
 
 /** n8n processes still running, so that a dying test process can take them along. */
@@ -123,41 +125,59 @@ class N8n {
 	/**
 	 * Runs one n8n CLI command to its end: { code, signal, stdout, stderr, ms, logFile }.
 	 * The working directory is the user folder: n8n reads a `.env` from its working directory.
+	 *
+	 * stdout and stderr are files, not pipes. n8n ends its commands with process.exit(), which
+	 * drops whatever Node has not yet handed to a pipe (pipe writes are asynchronous on POSIX,
+	 * and a pipe holds 64 KB): on a busy machine `execute` printed 8.6 MB and the reader got a
+	 * cut-off JSON. Writes to a file are synchronous, so what n8n printed is in the file when it
+	 * exits, however big and however slow this process is.
 	 */
-	async cli(args, { timeoutMs = 180_000 } = {}) {
+	async cli(args, { timeoutMs = 300_000 } = {}) {
 		const brokerPort = await freePort();
 		const logFile = this.logFile(args[0]);
+		const outFile = `${logFile}.stdout`;
+		const errFile = `${logFile}.stderr`;
 		const started = Date.now();
-		return await new Promise((resolve, reject) => {
-			const child = track(
+		const outFd = fs.openSync(outFile, 'w');
+		const errFd = fs.openSync(errFile, 'w');
+		let child;
+		try {
+			child = track(
 				spawn(path.join(this.nodeHome, 'bin', 'node'), [n8nBin(this.version), ...args], {
 					cwd: this.userFolder,
 					env: this.env(brokerPort),
-					stdio: ['ignore', 'pipe', 'pipe'],
+					stdio: ['ignore', outFd, errFd],
 					detached: true,
 				}),
 			);
-			const out = [];
-			const err = [];
-			child.stdout.on('data', (chunk) => out.push(chunk));
-			child.stderr.on('data', (chunk) => err.push(chunk));
+		} finally {
+			fs.closeSync(outFd);
+			fs.closeSync(errFd);
+		}
+		const exit = await new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
 				killGroup(child, 'SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (log: ${logFile})`));
+				resolve({ timedOut: true });
 			}, timeoutMs);
 			child.once('error', (error) => {
 				clearTimeout(timer);
 				reject(error);
 			});
-			child.once('close', (code, signal) => {
+			// 'exit', not 'close': a task runner n8n started may keep the files open after n8n is gone
+			child.once('exit', (code, signal) => {
 				clearTimeout(timer);
-				const stdout = Buffer.concat(out).toString('utf8');
-				const stderr = Buffer.concat(err).toString('utf8');
-				const ms = Date.now() - started;
-				fs.writeFileSync(logFile, `$ n8n ${args.join(' ')}\n# exit ${code} signal ${signal} after ${ms} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`);
-				resolve({ code, signal, stdout, stderr, ms, logFile });
+				killGroup(child, 'SIGKILL'); // e.g. a task runner left behind by a crashed n8n
+				resolve({ code, signal });
 			});
 		});
+		const ms = Date.now() - started;
+		const stdout = fs.readFileSync(outFile, 'utf8');
+		const stderr = fs.readFileSync(errFile, 'utf8');
+		fs.writeFileSync(logFile, `$ n8n ${args.join(' ')}\n# exit ${exit.code} signal ${exit.signal} after ${ms} ms${exit.timedOut ? ' (timed out, killed)' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`);
+		fs.rmSync(outFile);
+		fs.rmSync(errFile);
+		if (exit.timedOut) throw new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (log: ${logFile})`);
+		return { code: exit.code, signal: exit.signal, stdout, stderr, ms, logFile };
 	}
 
 	/** cli() that must succeed. */
@@ -231,8 +251,8 @@ class N8n {
 			: await this.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
 	}
 
-	/** `n8n start`; resolves when /healthz/readiness answers 200. */
-	async start({ timeoutMs = 120_000 } = {}) {
+	/** `n8n start`; resolves when its workflows are active and /healthz/readiness and the REST API answer. */
+	async start({ timeoutMs = 240_000 } = {}) {
 		if (this.server) return this;
 		const brokerPort = await freePort();
 		const logFile = this.logFile('start');
@@ -258,16 +278,21 @@ class N8n {
 				this.server = null;
 				throw new Error(`n8n start exited (${JSON.stringify(early)}) before it was ready:\n${tail(fs.readFileSync(logFile, 'utf8'))}`);
 			}
-			try {
-				// 1.x answers /healthz/readiness before it mounts its REST API: wait for both.
-				const ready = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-				const answer = ready.status === 200 ? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : ready;
-				if (answer.status === 200) {
-					this.server.readyMs = Date.now() - this.server.startedAt;
-					return this;
+			// n8n prints this line after it has activated the published workflows (registered their
+			// webhooks), which it does after /healthz/readiness answers; the log is a file, so
+			// the line is there as soon as n8n has printed it.
+			if (fs.readFileSync(logFile, 'utf8').includes(ACTIVATED)) {
+				try {
+					// and 1.x answers /healthz/readiness before it mounts its REST API: wait for both.
+					const ready = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+					const answer = ready.status === 200 ? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(5000) }) : ready;
+					if (answer.status === 200) {
+						this.server.readyMs = Date.now() - this.server.startedAt;
+						return this;
+					}
+				} catch {
+					// not answering yet
 				}
-			} catch {
-				// not listening yet
 			}
 			await sleep(250);
 		}
@@ -354,17 +379,11 @@ class N8n {
 	}
 
 	/**
-	 * POSTs to a production webhook, retrying while it answers 404: n8n reports ready a moment
-	 * before it has registered the webhooks of active workflows.
+	 * POSTs to a production webhook of an active workflow. No retry on 404: start() returns
+	 * once n8n has registered the webhooks, so a 404 is a wrong path.
 	 */
-	async callWebhook(webhookPath, init = {}, { timeoutMs = 30_000 } = {}) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const answer = await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, { method: 'POST', ...init, signal: AbortSignal.timeout(60_000) });
-			if (answer.status !== 404 || Date.now() > deadline) return answer;
-			await answer.arrayBuffer();
-			await sleep(300);
-		}
+	async callWebhook(webhookPath, init = {}, { timeoutMs = 180_000 } = {}) {
+		return await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, { method: 'POST', ...init, signal: AbortSignal.timeout(timeoutMs) });
 	}
 }
 
@@ -393,6 +412,5 @@ function run(command, args, options) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const tail = (text, lines = 40) => text.trim().split('\n').slice(-lines).join('\n');
 
 module.exports = { N8n, OWNER, ENCRYPTION_KEY, sleep, tail, killChildrenOnExit };
