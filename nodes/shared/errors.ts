@@ -13,7 +13,7 @@ export interface HttpFailure {
 	message?: string;
 }
 
-type Loose = Record<string, any>;
+type Loose = { [key: string]: Loose | undefined };
 
 function parseBody(data: unknown): unknown {
 	if (Buffer.isBuffer(data)) data = data.toString('utf8');
