@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { sleep } from 'n8n-workflow';
 import { ApptenticateOcr } from '../../../nodes/Apptenticate/ApptenticateOcr.node';
 import { APPTENTICATE_ERROR_CODES } from '../../../nodes/Apptenticate/errorCodes';
 import { binaryItem, runNode, sentRequests } from '../../helpers/fakeN8n';
@@ -253,10 +254,10 @@ describe('Apptenticate OCR: many items', () => {
 				const text = /^[0-9a-f]+$/.test(String(body)) ? Buffer.from(String(body), 'hex').toString('latin1') : String(body);
 				const index = Number(/KYC:item-(\d+)/.exec(text)?.[1]);
 				// Later requests answer sooner: the output must still follow the input order.
-				setTimeout(() => {
+				void sleep(5 + (20 - index) * 2).then(() => {
 					inFlight--;
 					callback(null, [200, { ...PANAMA_ID_ANSWER, id: index }]);
-				}, 5 + (20 - index) * 2);
+				});
 			});
 		const items = Array.from({ length: 20 }, (_, i) => binaryItem({ front: makeJpeg(`item-${i}`), back }, { row: i }));
 		const output = await run({ options: { concurrency: 5 } }, items);

@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 import { LinkCertificate } from '../../../nodes/LinkMobility/Certificate/LinkCertificate.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
@@ -30,11 +32,11 @@ function run(
 	});
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
+async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 	try {
 		await promise;
 	} catch (error) {
-		return error as Error & Record<string, any>;
+		return error as NodeApiError;
 	}
 	throw new Error('expected the node to fail');
 }
@@ -192,7 +194,7 @@ describe('LINK Certificate: wait until ready', () => {
 			credential: linkCredential(),
 			signal: controller.signal,
 		});
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await sleep(100);
 		controller.abort();
 		const error = await failure(promise);
 		expect(error.message).toBe('The execution was cancelled');

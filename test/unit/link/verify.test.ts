@@ -1,3 +1,4 @@
+import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 import { LinkVerify } from '../../../nodes/LinkMobility/Verify/LinkVerify.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
@@ -49,11 +50,11 @@ function run(
 	});
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
+async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 	try {
 		await promise;
 	} catch (error) {
-		return error as Error & Record<string, any>;
+		return error as NodeApiError;
 	}
 	throw new Error('expected the node to fail');
 }

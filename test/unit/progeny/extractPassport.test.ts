@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { sleep } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ProgenyPassportOcr } from '../../../nodes/Progeny/ProgenyPassportOcr.node';
 import { POLLING_DEFAULTS, readPollingSettings } from '../../../nodes/Progeny/actions/extractPassport';
@@ -31,7 +32,7 @@ import {
 
 const node = new ProgenyPassportOcr();
 const passport = makeJpeg('PASSPORT');
-const delay = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const delay = sleep;
 
 function run(parameters: Record<string, unknown> = {}, items = [binaryItem({ data: passport })], extra: Partial<RunSetup> = {}) {
 	return runNode(node, {
@@ -246,7 +247,7 @@ describe('Progeny Passport OCR: polling', () => {
 		});
 		// abort 50 ms after the first look, i.e. during the 1 s wait before the second one
 		while (requestsTo(TASK_PATH).length === 0) await delay(5);
-		setTimeout(() => controller.abort(), 50);
+		void delay(50).then(() => controller.abort());
 		await expect(execution).rejects.toThrow('The execution was cancelled');
 		expect(Date.now() - started).toBeLessThan(700);
 		await delay(1200);
@@ -258,7 +259,7 @@ describe('Progeny Passport OCR: polling', () => {
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpointForever(running('PENDING'));
-		setTimeout(() => controller.abort(), 100);
+		void delay(100).then(() => controller.abort());
 		const started = Date.now();
 		await expect(
 			run({ options: { firstDelaySeconds: 1, pollIntervalSeconds: 1, timeoutSeconds: 60 } }, undefined, {
