@@ -3,7 +3,9 @@ import communityNodes from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
 // The configuration @n8n/scan-community-package lints a package with (scanner.mjs, buildScanConfig),
-// so that a clean `npm run lint` here means a clean scan there. Run with --no-inline-config as it does.
+// so that a clean `npm run lint:scanner` here means a clean scan there: run with --no-inline-config
+// as it does, and zero warnings. `npm run lint` (n8n-node lint) uses the CLI's default
+// eslint.config.mjs, which strict mode requires unchanged; this file adds what it does not check.
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'examples/**', '*.js', '*.mjs'] },
 	communityNodes.configs.recommended,
