@@ -8,15 +8,13 @@ const pkg = require('../package.json');
 const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
 const files = report.files.map((file) => file.path);
 const unexpected = files.filter(
-	(file) => !/^(dist\/.+\.(js|svg|png)|dist\/nodes\/.+\.node\.json|dist\/nodes\/.+\/__schema__\/v\d+\.\d+\.\d+\/.+\.json|package\.json|README\.md|LICENSE\.md)$/.test(file),
+	(file) => !/^(dist\/.+\.(js|svg|png)|dist\/nodes\/.+\.node\.json|dist\/nodes\/.+\/__schema__\/v\d+\.\d+\.\d+(\/.+)?\.json|package\.json|README\.md|LICENSE\.md)$/.test(file),
 );
 const declared = [...pkg.n8n.credentials, ...pkg.n8n.nodes];
 const missing = declared.filter((file) => !files.includes(file));
 // n8n reads a node's codex from the file next to it: X.node.js -> X.node.json
 const withoutCodex = pkg.n8n.nodes.filter((file) => !files.includes(`${file}on`));
-const withoutSchema = pkg.n8n.nodes.filter(
-	(file) => !/Trigger\.node\.js$/.test(file) && !files.some((f) => f.startsWith(`${path.dirname(file)}/__schema__/`)),
-);
+const withoutSchema = pkg.n8n.nodes.filter((file) => !files.some((f) => f.startsWith(`${path.dirname(file)}/__schema__/`)));
 
 // package.json is "private" (the publish workflow lifts it): npm refuses before sending anything.
 // --force skips the registry look-up that comes before that check; the registry is unreachable.
