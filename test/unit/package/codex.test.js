@@ -1,12 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { dirname, join } from 'path';
-import { identityRecord } from '../../../nodes/shared/identity';
+// JavaScript, not TypeScript: n8n-node lint holds .ts files to node rules (no fs, no __dirname).
+const { existsSync, readdirSync, readFileSync } = require('fs');
+const { dirname, join } = require('path');
+const { identityRecord } = require('../../../nodes/shared/identity');
 
 /** What n8n needs next to every node: its codex file and output schemas (checked in real n8n by test/e2e/codex.e2e.js). */
 const ROOT = join(__dirname, '../../..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; n8n: { nodes: string[] } };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const sources = pkg.n8n.nodes.map((file) => join(ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '')));
-const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const README_ANCHORS = new Set(
 	readFileSync(join(ROOT, 'README.md'), 'utf8')
 		.split('\n')
@@ -14,7 +15,7 @@ const README_ANCHORS = new Set(
 		.map((line) => line.slice(3).trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')),
 );
 
-function schemaFiles(dir: string): string[] {
+function schemaFiles(dir) {
 	if (!existsSync(dir)) return [];
 	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
 		entry.isDirectory() ? schemaFiles(join(dir, entry.name)) : [join(dir, entry.name)],
@@ -24,7 +25,7 @@ function schemaFiles(dir: string): string[] {
 describe.each(sources)('%s', (source) => {
 	const codex = readJson(`${source}.json`);
 	// the description's first `name:` is the node's
-	const name = /\bname: '(\w+)'/.exec(readFileSync(`${source}.ts`, 'utf8'))![1];
+	const name = /\bname: '(\w+)'/.exec(readFileSync(`${source}.ts`, 'utf8'))[1];
 
 	it('has a codex naming the node, with KYC among its aliases', () => {
 		expect(codex).toMatchObject({ node: `n8n-nodes-kyc.${name}`, nodeVersion: '1.0', codexVersion: '1.0' });
@@ -33,9 +34,7 @@ describe.each(sources)('%s', (source) => {
 	});
 
 	it('links to sections of the README on the package homepage', () => {
-		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map(
-			(link: { url: string }) => link.url,
-		);
+		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map((link) => link.url);
 		for (const url of urls) {
 			const [base, anchor] = url.split('#');
 			expect(base).toBe(pkg.homepage);
