@@ -197,6 +197,14 @@ async function check(n8n) {
 	return record;
 }
 
+/**
+ * What SIGINT/SIGTERM do at this moment. Handled for the whole run (not once): a terminal's Ctrl-C
+ * reaches this process twice, from the terminal and forwarded by npm. Before n8n and the sandbox
+ * exist there is nothing to stop.
+ */
+let onInterrupt = (signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => onInterrupt(signal));
+
 async function main() {
 	const args = process.argv.slice(2);
 	const checkMode = args.includes('--check') || process.env.KYC_DEV_CHECK === '1';
@@ -252,6 +260,11 @@ async function main() {
 		})();
 		return stopping;
 	};
+	onInterrupt = async (signal) => {
+		if (!stopping) step(`${signal}: stopping n8n and the sandbox`);
+		await stop();
+		process.exit(signal === 'SIGINT' ? 130 : 143);
+	};
 
 	try {
 		step(`vendor sandbox on ${sandbox.url}`);
@@ -301,13 +314,11 @@ async function main() {
 	}
 
 	return await new Promise((resolve) => {
-		const onSignal = async (signal) => {
-			step(`${signal}: stopping n8n and the sandbox`);
+		onInterrupt = async (signal) => {
+			if (!stopping) step(`${signal}: stopping n8n and the sandbox`);
 			await stop();
 			resolve(0);
 		};
-		process.once('SIGINT', onSignal);
-		process.once('SIGTERM', onSignal);
 		n8n.server.exited.then(async (how) => {
 			if (stopping) return;
 			step(`n8n exited by itself (${JSON.stringify(how)}); see ${n8n.logDir}`);
