@@ -36,9 +36,9 @@ export async function buildVerifyBody(ctx: IExecuteFunctions, itemIndex: number)
 		);
 	}
 
-	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Property', LINK_IMAGE_RULES);
-	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Property');
-	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Property');
+	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Binary Field', LINK_IMAGE_RULES);
+	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Binary Field');
+	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Binary Field');
 
 	const first: IDataObject = { content: front.data.toString('base64') };
 	// LINK compares the face with the document when the first image carries it.

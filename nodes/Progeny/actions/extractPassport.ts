@@ -93,7 +93,7 @@ export async function extractPassportItem(
 		ctx,
 		itemIndex,
 		'passportImageProperty',
-		'Passport Image Property',
+		'Input Binary Field',
 		PROGENY_IMAGE_RULES,
 	);
 

@@ -207,11 +207,11 @@ describe('Apptenticate OCR: vendor errors', () => {
 
 describe('Apptenticate OCR: bad input is refused before anything is sent', () => {
 	const cases: Array<[string, Record<string, unknown>, Record<string, Buffer>, string]> = [
-		['a missing back image', {}, { front }, 'Item 2: no image in binary property "back" ("Back Image Property")'],
-		['a PNG', {}, { front: makePng('x'), back }, 'Item 2: the file in "front" ("Front Image Property") is a PNG file; Apptenticate accepts JPEG images only'],
-		['a PDF', {}, { front, back: Buffer.from('%PDF-1.4 ...') }, 'Item 2: the file in "back" ("Back Image Property") is a PDF file'],
-		['an image over 2 MB', {}, { front: makeJpeg('big', 2 * 1024 * 1024 + 1), back }, 'Item 2: the image in "front" ("Front Image Property") is 2.0 MB; Apptenticate accepts at most 2.0 MB'],
-		['an empty property name', { frontImageProperty: ' ' }, { front, back }, 'Item 2: "Front Image Property" is empty'],
+		['a missing back image', {}, { front }, 'Item 2: no image in binary property "back" ("Back Image Binary Field")'],
+		['a PNG', {}, { front: makePng('x'), back }, 'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only'],
+		['a PDF', {}, { front, back: Buffer.from('%PDF-1.4 ...') }, 'Item 2: the file in "back" ("Back Image Binary Field") is a PDF file'],
+		['an image over 2 MB', {}, { front: makeJpeg('big', 2 * 1024 * 1024 + 1), back }, 'Item 2: the image in "front" ("Front Image Binary Field") is 2.0 MB; Apptenticate accepts at most 2.0 MB'],
+		['an empty property name', { frontImageProperty: ' ' }, { front, back }, 'Item 2: "Front Image Binary Field" is empty'],
 	];
 	test.each(cases)('%s', async (_, parameters, secondItem, message) => {
 		tokenEndpoint();
@@ -276,7 +276,7 @@ describe('Apptenticate OCR: many items', () => {
 		const output = await run({}, items, { continueOnFail: true });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.documentNumber).toBe('E-8-123456');
-		expect((output[1].json.error as { message: string }).message).toContain('Item 2: the file in "front" ("Front Image Property") is a PNG file');
+		expect((output[1].json.error as { message: string }).message).toContain('Item 2: the file in "front" ("Front Image Binary Field") is a PNG file');
 		expect(output[2].json.documentNumber).toBe('E-8-123456');
 	});
 });

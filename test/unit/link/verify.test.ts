@@ -364,10 +364,10 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 
 describe('LINK Verify: bad input fails before anything is sent', () => {
 	test.each([
-		[{ frontImageProperty: 'missing' }, 'Item 2: no image in binary property "missing" ("Front Image Property")'],
-		[{ backImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Back Image Property")'],
-		[{ faceImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Face Image Property")'],
-		[{ frontImageProperty: '' }, 'Item 2: "Front Image Property" is empty'],
+		[{ frontImageProperty: 'missing' }, 'Item 2: no image in binary property "missing" ("Front Image Binary Field")'],
+		[{ backImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Back Image Binary Field")'],
+		[{ faceImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Face Image Binary Field")'],
+		[{ frontImageProperty: '' }, 'Item 2: "Front Image Binary Field" is empty'],
 		[{ expeditorCountry: 'ESP' }, 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "ESP"'],
 		[{ expeditorCountry: 'XX' }, 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "XX"'],
 		[{ expeditorCountry: '' }, 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got ""'],
@@ -390,7 +390,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 	it('a file that is not an image, on the first item: nothing at all is sent, not even the login', async () => {
 		const error = await failure(run({}, [binaryItem({ front: Buffer.from('%PDF-1.4 not an image') })]));
 		expect(error.message).toBe(
-			'Item 1: the file in "front" ("Front Image Property") is a PDF file; LINK Mobility accepts JPEG or PNG images only',
+			'Item 1: the file in "front" ("Front Image Binary Field") is a PDF file; LINK Mobility accepts JPEG or PNG images only',
 		);
 		expect(sentRequests).toHaveLength(0);
 	});
@@ -398,7 +398,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 	it('text instead of a face image', async () => {
 		const error = await failure(run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: Buffer.from('hello') })]));
 		expect(error.message).toBe(
-			'Item 1: the file in "selfie" ("Face Image Property") is not an image; LINK Mobility accepts JPEG or PNG images only',
+			'Item 1: the file in "selfie" ("Face Image Binary Field") is not an image; LINK Mobility accepts JPEG or PNG images only',
 		);
 		expect(sentRequests).toHaveLength(0);
 	});

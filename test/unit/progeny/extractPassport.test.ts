@@ -386,14 +386,14 @@ describe('Progeny Passport OCR: output options', () => {
 
 describe('Progeny Passport OCR: bad input sends nothing and names the item', () => {
 	const cases: Array<[string, Record<string, unknown>, INodeExecutionData[], string]> = [
-		['no image', {}, [binaryItem({ other: passport })], 'Item 1: no image in binary property "data" ("Passport Image Property")'],
+		['no image', {}, [binaryItem({ other: passport })], 'Item 1: no image in binary property "data" ("Input Binary Field")'],
 		[
 			'a PDF',
 			{},
 			[binaryItem({ data: Buffer.from('%PDF-1.7 fake') })],
-			'Item 1: the file in "data" ("Passport Image Property") is a PDF file; Progeny accepts JPEG or PNG images only',
+			'Item 1: the file in "data" ("Input Binary Field") is a PDF file; Progeny accepts JPEG or PNG images only',
 		],
-		['empty property name', { passportImageProperty: ' ' }, [binaryItem({ data: passport })], 'Item 1: "Passport Image Property" is empty'],
+		['empty property name', { passportImageProperty: ' ' }, [binaryItem({ data: passport })], 'Item 1: "Input Binary Field" is empty'],
 		[
 			'zero poll interval',
 			{ options: { ...FAST, pollIntervalSeconds: 0 } },
@@ -416,7 +416,7 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 			'an empty portrait property',
 			{ options: { ...FAST, downloadPortrait: true, portraitBinaryProperty: '' } },
 			[binaryItem({ data: passport })],
-			'Item 1: "Portrait Binary Property" is empty',
+			'Item 1: "Put Portrait in Field" is empty',
 		],
 	];
 
@@ -436,7 +436,7 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 		taskEndpoint(SEED_SUCCESS);
 		const error = await runError({}, [binaryItem({ data: passport }), binaryItem({ data: Buffer.from('GIF89a...') })]);
 		expect(error.message).toBe(
-			'Item 2: the file in "data" ("Passport Image Property") is a GIF file; Progeny accepts JPEG or PNG images only',
+			'Item 2: the file in "data" ("Input Binary Field") is a GIF file; Progeny accepts JPEG or PNG images only',
 		);
 		expect(requestsTo(UPLOAD_PATH)).toHaveLength(1);
 	});
@@ -629,7 +629,7 @@ describe('Progeny Passport OCR: many items', () => {
 			pairedItem: { item: 2 },
 		});
 		expect(output[3]).toMatchObject({
-			json: { error: { message: 'Item 4: no image in binary property "data" ("Passport Image Property")' } },
+			json: { error: { message: 'Item 4: no image in binary property "data" ("Input Binary Field")' } },
 			pairedItem: { item: 3 },
 		});
 		expect(requestsTo(UPLOAD_PATH)).toHaveLength(3);
