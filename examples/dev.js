@@ -172,10 +172,11 @@ async function checkLink(n8n, sandbox) {
 /** Runs the onboarding example through the running server and checks the CRM record. */
 async function check(n8n) {
 	const form = new FormData();
-	const jpeg = (marker) => new Blob([makeJpeg(marker)], { type: 'image/jpeg' });
-	form.append('front', jpeg('PERSON=1'), 'front.jpg');
-	form.append('back', jpeg('PERSON=1'), 'back.jpg');
-	form.append('selfie', jpeg('PERSON=1'), 'selfie.jpg');
+	// the sample images shipped in examples/images (what the banner's curl sends)
+	for (const name of ['front', 'back', 'selfie']) {
+		const image = fs.readFileSync(path.join(EXAMPLES_DIR, 'images', `${name}.jpg`));
+		form.append(name, new Blob([image], { type: 'image/jpeg' }), `${name}.jpg`);
+	}
 	const answer = await n8n.callWebhook('kyc/id-check', { body: form });
 	const text = await answer.text();
 	if (answer.status !== 200) throw new Error(`the onboarding webhook answered ${answer.status}: ${text}`);
@@ -196,6 +197,14 @@ async function check(n8n) {
 	}
 	return record;
 }
+
+/**
+ * What SIGINT/SIGTERM do at this moment. Handled for the whole run (not once): a terminal's Ctrl-C
+ * reaches this process twice, from the terminal and forwarded by npm. Before n8n and the sandbox
+ * exist there is nothing to stop.
+ */
+let onInterrupt = (signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => onInterrupt(signal));
 
 async function main() {
 	const args = process.argv.slice(2);
@@ -252,6 +261,11 @@ async function main() {
 		})();
 		return stopping;
 	};
+	onInterrupt = async (signal) => {
+		if (!stopping) step(`${signal}: stopping n8n and the sandbox`);
+		await stop();
+		process.exit(signal === 'SIGINT' ? 130 : 143);
+	};
 
 	try {
 		step(`vendor sandbox on ${sandbox.url}`);
@@ -280,7 +294,7 @@ async function main() {
 			`  n8n ${VERSION} is running at ${n8n.url}  (ready in ${((Date.now() - started) / 1000).toFixed(0)} s)`,
 			`  login: ${OWNER.email} / ${OWNER.password}`,
 			`  vendor sandbox: ${sandbox.url}  (account sandbox / sandbox; GET ${sandbox.url}/__sandbox/log shows the requests)`,
-			`  try:  curl -F front=@front.jpg -F back=@back.jpg -F selfie=@selfie.jpg ${n8n.url}/webhook/kyc/id-check`,
+			`  try:  curl -F front=@examples/images/front.jpg -F back=@examples/images/back.jpg -F selfie=@examples/images/selfie.jpg ${n8n.url}/webhook/kyc/id-check`,
 			`  n8n user folder: ${home}${process.env.KYC_DEV_HOME ? '' : ' (linked from .dev/n8n)'}, logs in its logs/`,
 			checkMode ? '' : '  Ctrl-C stops n8n and the sandbox.',
 			'',
@@ -301,13 +315,11 @@ async function main() {
 	}
 
 	return await new Promise((resolve) => {
-		const onSignal = async (signal) => {
-			step(`${signal}: stopping n8n and the sandbox`);
+		onInterrupt = async (signal) => {
+			if (!stopping) step(`${signal}: stopping n8n and the sandbox`);
 			await stop();
 			resolve(0);
 		};
-		process.once('SIGINT', onSignal);
-		process.once('SIGTERM', onSignal);
 		n8n.server.exited.then(async (how) => {
 			if (stopping) return;
 			step(`n8n exited by itself (${JSON.stringify(how)}); see ${n8n.logDir}`);

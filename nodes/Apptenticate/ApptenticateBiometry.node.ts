@@ -77,7 +77,7 @@ export class ApptenticateBiometry implements INodeType {
 			},
 			{
 				...imageProperty(
-					'Document Image Property',
+					'Document Image Binary Field',
 					'documentImageProperty',
 					'document',
 					'Name of the binary property that holds the JPEG of the document page with the photo. At most 2 MB.',
@@ -85,7 +85,7 @@ export class ApptenticateBiometry implements INodeType {
 				displayOptions: { show: { operation: ['compareForeignDocument'] } },
 			},
 			imageProperty(
-				'Selfie Image Property',
+				'Selfie Image Binary Field',
 				'selfieImageProperty',
 				'selfie',
 				"Name of the binary property that holds the JPEG of the person's face. At most 2 MB.",

@@ -52,14 +52,14 @@ export class ApptenticateOcr implements INodeType {
 				],
 			},
 			imageProperty(
-				'Front Image Property',
+				'Front Image Binary Field',
 				'frontImageProperty',
 				'front',
 				'Name of the binary property that holds the JPEG of the front of the document (or of the passport photo page). At most 2 MB.',
 			),
 			{
 				...imageProperty(
-					'Back Image Property',
+					'Back Image Binary Field',
 					'backImageProperty',
 					'back',
 					'Name of the binary property that holds the JPEG of the back of the document. At most 2 MB.',

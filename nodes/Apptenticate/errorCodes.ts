@@ -28,8 +28,8 @@ export const APPTENTICATE_ERROR_CODES: Record<number, string> = {
 /** What the user can do about it, where the code points at the picture. */
 export const APPTENTICATE_ERROR_HINTS: Record<number, string> = {
 	800: 'Send a JPEG of at most 2 MB.',
-	809: 'Check the "Front Image Property" parameter.',
-	810: 'Check the "Back Image Property" parameter.',
+	809: 'Check the "Front Image Binary Field" parameter.',
+	810: 'Check the "Back Image Binary Field" parameter.',
 	813: 'Make sure the front and back images belong to the same document.',
 	814: 'Retake the photo of the MRZ side: sharp, well lit, without glare.',
 	816: 'Check the "Document Type" parameter against the document in the image.',

@@ -58,7 +58,7 @@ export class ProgenyPassportOcr implements INodeType {
 			},
 			{
 				...imageProperty(
-					'Passport Image Property',
+					'Input Binary Field',
 					'passportImageProperty',
 					'data',
 					'Name of the binary property that holds the image of the passport photo page, as a PNG or JPEG. For the best results Progeny recommends a height of at most 1080 px.',
@@ -122,7 +122,7 @@ export class ProgenyPassportOcr implements INodeType {
 						displayOptions: extractOnly,
 					},
 					{
-						displayName: 'Portrait Binary Property',
+						displayName: 'Put Portrait in Field',
 						name: 'portraitBinaryProperty',
 						type: 'string',
 						default: 'portrait',

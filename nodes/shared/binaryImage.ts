@@ -48,7 +48,7 @@ function megabytes(bytes: number): string {
  * Reads an image from an item's binary property and checks it against the vendor's rules, so
  * that a wrong input fails here, naming the item and the field, before anything is sent.
  *
- * @param fieldLabel the parameter's display name, e.g. "Front Image Property"
+ * @param fieldLabel the parameter's display name, e.g. "Front Image Binary Field"
  */
 export async function readImage(
 	ctx: IExecuteFunctions,

@@ -32,6 +32,7 @@ export function imageProperty(
 		default: defaultValue,
 		required: true,
 		placeholder: defaultValue,
+		hint: 'The name of the input binary field containing the image',
 		description,
 	};
 }

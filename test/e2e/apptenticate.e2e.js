@@ -12,9 +12,9 @@ const { e2eSuite } = require('./lib/harness');
 const { n8nHome, PACKAGE_NAME } = require('./lib/toolchain');
 
 const ERROR_806 = 'Apptenticate error 806: The document data (metadata) could not be extracted';
-const PNG_ITEM_1 = 'Item 1: the file in "front" ("Front Image Property") is a PNG file; Apptenticate accepts JPEG images only';
-const PNG_ITEM_2 = 'Item 2: the file in "front" ("Front Image Property") is a PNG file; Apptenticate accepts JPEG images only';
-const LARGE_ITEM_2 = 'Item 2: the image in "back" ("Back Image Property") is 2.1 MB; Apptenticate accepts at most 2.0 MB';
+const PNG_ITEM_1 = 'Item 1: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';
+const PNG_ITEM_2 = 'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';
+const LARGE_ITEM_2 = 'Item 2: the image in "back" ("Back Image Binary Field") is 2.1 MB; Apptenticate accepts at most 2.0 MB';
 
 /** The item a node produced for input item `index` (by pairedItem), on one output. */
 function itemFor(execution, nodeName, index, output = 0) {

@@ -14,7 +14,7 @@ const os = require('os');
 const path = require('path');
 const toolchain = require('./lib/toolchain');
 const { N8n } = require('./lib/n8n');
-const { freePort } = require('./lib/ports');
+const { freePort, portInUse } = require('./lib/ports');
 
 const VERSION = '2.41.1';
 const skip = toolchain.selectedVersions().includes(VERSION) ? false : `dev runs n8n ${VERSION}, which is not selected`;
@@ -79,6 +79,41 @@ describe(`n8n ${VERSION}`, { skip }, () => {
 			assert.match(run.output, /credentials for the sandbox: Apptenticate \(sandbox\), LINK Mobility \(sandbox\)\n/);
 			assert.match(run.output, /check passed/, 'the Apptenticate credential follows the sandbox to its new port');
 			process.stdout.write(`dev --check, reused user folder: ${run.ms} ms\n`);
+		});
+
+		it('npm run dev stops n8n and the sandbox on a SIGINT sent to npm\'s own PID (as a process manager or IDE does)', async () => {
+			// npm -> sh -c -> bash examples/dev.sh -> node examples/dev.js -> n8n (own process group)
+			const child = spawn('npm', ['run', 'dev'], {
+				cwd: toolchain.REPO,
+				env: { ...process.env, ...env },
+				stdio: ['ignore', 'pipe', 'pipe'],
+				detached: true, // a group of its own: the SIGINT below goes to npm's PID only, not a group
+			});
+			let output = '';
+			const closed = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+			const running = new Promise((resolve) => {
+				const onData = (chunk) => {
+					output += chunk;
+					if (/is running at/.test(output)) resolve();
+				};
+				child.stdout.on('data', onData);
+				child.stderr.on('data', onData);
+			});
+			try {
+				await Promise.race([running, closed.then(() => assert.fail(`npm run dev ended before n8n ran:\n${output}`))]);
+				assert.ok(await portInUse(Number(env.KYC_DEV_PORT)), 'n8n listens');
+				const sent = Date.now();
+				process.kill(child.pid, 'SIGINT');
+				const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref());
+				const outcome = await Promise.race([closed, timeout]);
+				assert.notEqual(outcome, 'timeout', `npm run dev still running 60 s after SIGINT:\n${output}`);
+				assert.match(output, /SIGINT: stopping n8n and the sandbox/);
+				assert.equal(await portInUse(Number(env.KYC_DEV_PORT)), false, 'n8n stopped');
+				assert.equal(await portInUse(Number(env.KYC_SANDBOX_PORT)), false, 'the sandbox stopped');
+				process.stdout.write(`npm run dev: stopped ${Date.now() - sent} ms after SIGINT to npm (${JSON.stringify(outcome)})\n`);
+			} finally {
+				if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+			}
 		});
 	});
 });

@@ -119,7 +119,7 @@ e2eSuite(
 				assert.equal(items.length, 4);
 				assert.equal(
 					messageOf(items[3]),
-					'Item 4: the image in "front" ("Front Image Property") is 0.19 MB; the node\'s limit ("Max Image Size (MB)") is 0.10 MB',
+					'Item 4: the image in "front" ("Front Image Binary Field") is 0.19 MB; the node\'s limit ("Max Image Size (MB)") is 0.10 MB',
 					JSON.stringify(items[3]),
 				);
 				const verifies = requests.filter((r) => r.route === 'verify');

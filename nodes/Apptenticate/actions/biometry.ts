@@ -46,7 +46,7 @@ export async function biometryItem(
 	const returnId = options.returnTransactionId === false ? undefined : pythonBoolean(true);
 	const device = (options.device as string) || undefined;
 	const readSelfie = async () =>
-		await readImageParameter(ctx, itemIndex, 'selfieImageProperty', 'Selfie Image Property', APPTENTICATE_IMAGE_RULES);
+		await readImageParameter(ctx, itemIndex, 'selfieImageProperty', 'Selfie Image Binary Field', APPTENTICATE_IMAGE_RULES);
 
 	let answer: IDataObject;
 	let documentType: string | null = null;
@@ -80,7 +80,7 @@ export async function biometryItem(
 			ctx,
 			itemIndex,
 			'documentImageProperty',
-			'Document Image Property',
+			'Document Image Binary Field',
 			APPTENTICATE_IMAGE_RULES,
 		);
 		const selfie = await readSelfie();

@@ -36,11 +36,11 @@ export async function ocrItem(
 		ctx,
 		itemIndex,
 		'frontImageProperty',
-		'Front Image Property',
+		'Front Image Binary Field',
 		APPTENTICATE_IMAGE_RULES,
 	);
 	const backside = withBack
-		? await readImageParameter(ctx, itemIndex, 'backImageProperty', 'Back Image Property', APPTENTICATE_IMAGE_RULES)
+		? await readImageParameter(ctx, itemIndex, 'backImageProperty', 'Back Image Binary Field', APPTENTICATE_IMAGE_RULES)
 		: undefined;
 
 	const documentTypeValue =

@@ -72,7 +72,7 @@ export class LinkCertificate implements INodeType {
 				displayOptions: { show: { operation: ['byUrl'] } },
 			},
 			{
-				displayName: 'Put Output File in Field',
+				displayName: 'Put Certificate in Field',
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: DEFAULT_CERTIFICATE_PROPERTY,

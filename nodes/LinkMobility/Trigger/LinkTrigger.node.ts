@@ -104,7 +104,7 @@ export class LinkTrigger implements INodeType {
 							'Whether to download the PDF of a completed Certification and attach it as binary data. Needs the LINK Mobility credential on this node; without it, nothing is downloaded.',
 					},
 					{
-						displayName: 'Certificate Field',
+						displayName: 'Put Certificate in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: DEFAULT_CERTIFICATE_PROPERTY,

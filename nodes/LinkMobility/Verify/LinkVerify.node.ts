@@ -87,7 +87,7 @@ export class LinkVerify implements INodeType {
 			},
 			{
 				...imageProperty(
-					'Front Image Property',
+					'Front Image Binary Field',
 					'frontImageProperty',
 					'front',
 					'Name of the binary property that holds the image of the front of the document, or of the passport photo page. JPEG or PNG.',
@@ -95,21 +95,23 @@ export class LinkVerify implements INodeType {
 				displayOptions: forVerify,
 			},
 			{
-				displayName: 'Back Image Property',
+				displayName: 'Back Image Binary Field',
 				name: 'backImageProperty',
 				type: 'string',
 				default: '',
 				placeholder: 'back',
+				hint: 'The name of the input binary field containing the image',
 				description:
 					'Name of the binary property that holds the image of the back of the document. Leave empty for a passport or a one-sided document.',
 				displayOptions: forVerify,
 			},
 			{
-				displayName: 'Face Image Property',
+				displayName: 'Face Image Binary Field',
 				name: 'faceImageProperty',
 				type: 'string',
 				default: '',
 				placeholder: 'selfie',
+				hint: 'The name of the input binary field containing the image',
 				description:
 					'Name of the binary property that holds a photo of the person (a selfie) to compare with the portrait on the document. Leave empty for no face comparison.',
 				displayOptions: forVerify,

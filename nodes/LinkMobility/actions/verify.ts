@@ -91,9 +91,9 @@ export async function buildVerifyBody(
 	}
 
 	const rules = imageRules(ctx, itemIndex, options);
-	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Property', rules);
-	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Property', rules);
-	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Property', rules);
+	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Binary Field', rules);
+	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Binary Field', rules);
+	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Binary Field', rules);
 
 	const first: IDataObject = { content: front.data.toString('base64') };
 	// LINK compares the face with the document when the first image carries it.

@@ -43,7 +43,7 @@ export async function extractPassportItem(
 			ctx,
 			itemIndex,
 			'passportImageProperty',
-			'Passport Image Property',
+			'Input Binary Field',
 			PROGENY_IMAGE_RULES,
 		);
 		const taskId = await uploadPassport(progeny, image, extendData, itemIndex);

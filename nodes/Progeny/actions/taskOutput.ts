@@ -25,7 +25,7 @@ export function readOutputSettings(
 	if (options.downloadPortrait === true) {
 		const property = String(options.portraitBinaryProperty ?? 'portrait').trim();
 		if (property === '') {
-			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Portrait Binary Property" is empty`, {
+			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Put Portrait in Field" is empty`, {
 				itemIndex,
 				description: 'Enter the name of the binary property the portrait is written to, for example "portrait".',
 			});

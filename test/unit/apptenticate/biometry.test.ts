@@ -68,7 +68,7 @@ describe('Apptenticate Biometry: verify citizen', () => {
 
 	it('a selfie that is not a JPEG is refused before anything is sent', async () => {
 		const error = await run({}, [binaryItem({ selfie: Buffer.from('GIF89a....') })]).catch((caught) => caught);
-		expect(error.message).toContain('Item 1: the file in "selfie" ("Selfie Image Property") is a GIF file');
+		expect(error.message).toContain('Item 1: the file in "selfie" ("Selfie Image Binary Field") is a GIF file');
 		expect(sentRequests).toHaveLength(0);
 	});
 
@@ -139,7 +139,7 @@ describe('Apptenticate Biometry: compare foreign document', () => {
 
 	it('a missing document image names the item and the field', async () => {
 		const error = await run({ operation: 'compareForeignDocument' }, [binaryItem({ selfie })]).catch((caught) => caught);
-		expect(error.message).toBe('Item 1: no image in binary property "document" ("Document Image Property")');
+		expect(error.message).toBe('Item 1: no image in binary property "document" ("Document Image Binary Field")');
 		expect(sentRequests).toHaveLength(0);
 	});
 

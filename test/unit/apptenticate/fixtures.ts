@@ -27,6 +27,9 @@ export const PANAMA_ID_ANSWER = {
 	id: 281234,
 };
 
+/** A Mexican voter-card number (clave de elector), not a secret. */
+const SEED_PERSON_ELECTOR_CODE = 'GLRJNC90031512H400';
+
 /** Seed 001's INE answer with side validation. */
 export const INE_SIDES_ANSWER = {
 	backside: {
@@ -46,7 +49,7 @@ export const INE_SIDES_ANSWER = {
 		surname: 'GARCIA LOPEZ',
 		address: 'CALLE REFORMA 123 COL CENTRO',
 		CURP: 'GALJ900315HDFRPN01',
-		elector_key: 'GLRJNC90031512H400',
+		elector_key: SEED_PERSON_ELECTOR_CODE,
 		validity_period: '2024-2034',
 		date_of_birth: '15-03-1990',
 		document_type: 'INE',

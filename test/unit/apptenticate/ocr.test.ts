@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { sleep } from 'n8n-workflow';
 import { ApptenticateOcr } from '../../../nodes/Apptenticate/ApptenticateOcr.node';
 import { APPTENTICATE_ERROR_CODES } from '../../../nodes/Apptenticate/errorCodes';
 import { binaryItem, runNode, sentRequests } from '../../helpers/fakeN8n';
@@ -206,11 +207,11 @@ describe('Apptenticate OCR: vendor errors', () => {
 
 describe('Apptenticate OCR: bad input is refused before anything is sent', () => {
 	const cases: Array<[string, Record<string, unknown>, Record<string, Buffer>, string]> = [
-		['a missing back image', {}, { front }, 'Item 2: no image in binary property "back" ("Back Image Property")'],
-		['a PNG', {}, { front: makePng('x'), back }, 'Item 2: the file in "front" ("Front Image Property") is a PNG file; Apptenticate accepts JPEG images only'],
-		['a PDF', {}, { front, back: Buffer.from('%PDF-1.4 ...') }, 'Item 2: the file in "back" ("Back Image Property") is a PDF file'],
-		['an image over 2 MB', {}, { front: makeJpeg('big', 2 * 1024 * 1024 + 1), back }, 'Item 2: the image in "front" ("Front Image Property") is 2.0 MB; Apptenticate accepts at most 2.0 MB'],
-		['an empty property name', { frontImageProperty: ' ' }, { front, back }, 'Item 2: "Front Image Property" is empty'],
+		['a missing back image', {}, { front }, 'Item 2: no image in binary property "back" ("Back Image Binary Field")'],
+		['a PNG', {}, { front: makePng('x'), back }, 'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only'],
+		['a PDF', {}, { front, back: Buffer.from('%PDF-1.4 ...') }, 'Item 2: the file in "back" ("Back Image Binary Field") is a PDF file'],
+		['an image over 2 MB', {}, { front: makeJpeg('big', 2 * 1024 * 1024 + 1), back }, 'Item 2: the image in "front" ("Front Image Binary Field") is 2.0 MB; Apptenticate accepts at most 2.0 MB'],
+		['an empty property name', { frontImageProperty: ' ' }, { front, back }, 'Item 2: "Front Image Binary Field" is empty'],
 	];
 	test.each(cases)('%s', async (_, parameters, secondItem, message) => {
 		tokenEndpoint();
@@ -253,10 +254,10 @@ describe('Apptenticate OCR: many items', () => {
 				const text = /^[0-9a-f]+$/.test(String(body)) ? Buffer.from(String(body), 'hex').toString('latin1') : String(body);
 				const index = Number(/KYC:item-(\d+)/.exec(text)?.[1]);
 				// Later requests answer sooner: the output must still follow the input order.
-				setTimeout(() => {
+				void sleep(5 + (20 - index) * 2).then(() => {
 					inFlight--;
 					callback(null, [200, { ...PANAMA_ID_ANSWER, id: index }]);
-				}, 5 + (20 - index) * 2);
+				});
 			});
 		const items = Array.from({ length: 20 }, (_, i) => binaryItem({ front: makeJpeg(`item-${i}`), back }, { row: i }));
 		const output = await run({ options: { concurrency: 5 } }, items);
@@ -275,7 +276,7 @@ describe('Apptenticate OCR: many items', () => {
 		const output = await run({}, items, { continueOnFail: true });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.documentNumber).toBe('E-8-123456');
-		expect((output[1].json.error as { message: string }).message).toContain('Item 2: the file in "front" ("Front Image Property") is a PNG file');
+		expect((output[1].json.error as { message: string }).message).toContain('Item 2: the file in "front" ("Front Image Binary Field") is a PNG file');
 		expect(output[2].json.documentNumber).toBe('E-8-123456');
 	});
 });

@@ -1,5 +1,6 @@
+import { sleep } from 'n8n-workflow';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
-import type { IDataObject } from 'n8n-workflow';
 import { WAIT_DEFAULTS } from '../../../nodes/LinkMobility/actions/certificate';
 import { LinkCertificate } from '../../../nodes/LinkMobility/Certificate/LinkCertificate.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
@@ -33,11 +34,11 @@ function run(
 	});
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
+async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 	try {
 		await promise;
 	} catch (error) {
-		return error as Error & Record<string, any>;
+		return error as NodeApiError;
 	}
 	throw new Error('expected the node to fail');
 }
@@ -201,7 +202,7 @@ describe('LINK Certificate: wait until ready', () => {
 			.reply(async (uri) => {
 				inFlight++;
 				maxInFlight = Math.max(maxInFlight, inFlight);
-				await new Promise((resolve) => setTimeout(resolve, 5));
+				await sleep(5);
 				inFlight--;
 				const id = uri.split('/').pop()!;
 				asked.add(id);
@@ -257,7 +258,7 @@ describe('LINK Certificate: wait until ready', () => {
 			credential: linkCredential(),
 			signal: controller.signal,
 		});
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await sleep(100);
 		controller.abort();
 		const error = await failure(promise);
 		expect(error.message).toBe('The execution was cancelled');

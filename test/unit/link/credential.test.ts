@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { Expression } from 'n8n-workflow';
 import {
 	LINK_STAGE_URL,
 	LinkMobilityKycApi,
@@ -55,10 +56,8 @@ describe('LINK credential: base URL', () => {
 				expect.objectContaining({ type: 'responseCode', properties: expect.objectContaining({ value: 500 }) }),
 			]),
 		);
-		// The n8n expression, evaluated as the plain JavaScript it is.
-		const expression = /^=\{\{(.*)\}\}$/s.exec(request.baseURL!)![1];
-		const evaluate = new Function('$credentials', `return (${expression});`) as (credentials: object) => string;
-		expect(evaluate(data)).toBe(linkBaseUrl(data));
+		// The n8n expression, evaluated by n8n's own expression evaluator.
+		expect(Expression.resolveWithoutWorkflow(request.baseURL!.slice(1), { $credentials: data })).toBe(linkBaseUrl(data));
 	});
 
 	it('sends the token as a bearer header', () => {

@@ -4,7 +4,7 @@ import type { CredentialSetup } from '../../helpers/fakeN8n';
 import { sentRequests } from '../../helpers/fakeN8n';
 
 export const BASE = 'https://link.test';
-export const PASSWORD = 'link-s3cret-pass';
+export const PASSWORD = 'link-example-pass';
 
 export function linkCredential(accessToken = ''): CredentialSetup {
 	return {

@@ -287,9 +287,9 @@ describe('Field Mapping: a LINK code the node does not know, onto an identity fi
 describe('callback -> identity schema', () => {
 	it('non-binary gender is X; the unparsed address is used when there is no parsed one', () => {
 		const body = approvedCallback();
-		const extracted = body.data.documentInfo.extractedData as Record<string, any>;
+		const extracted = body.data.documentInfo.extractedData;
 		extracted.personAttributes.gender = ' n/b ';
-		delete extracted.address.parsedAddress;
+		delete (extracted.address as Partial<typeof extracted.address>).parsedAddress;
 		extracted.address.unparsedAddress.addressLine3 = ' ESPAÑA ';
 		const record = normalizeCallback(body, false);
 		expect(record.gender).toBe('X');
@@ -308,8 +308,8 @@ describe('callback -> identity schema', () => {
 	});
 
 	it('no face comparison: match and the face details are null', () => {
-		const body = approvedCallback() as Record<string, any>;
-		delete body.data.faceComparisonInfo;
+		const body = approvedCallback();
+		delete (body.data as Partial<typeof body.data>).faceComparisonInfo;
 		const record = normalizeCallback(body, false);
 		expect(record.match).toBeNull();
 		expect(record.vendorDetails.faceComparison).toEqual({ acceptance: null, reasons: [], match: null, liveness: null });

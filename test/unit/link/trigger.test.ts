@@ -184,7 +184,7 @@ describe('LINK Trigger: manual verification callbacks (seed 003)', () => {
 	});
 
 	it('enumerations are compared case-insensitively and trimmed', async () => {
-		const body = approvedCallback() as Record<string, any>;
+		const body = approvedCallback();
 		body.service = ' manualidverification ';
 		body.status = 'COMPLETED';
 		body.data.documentInfo.findings.documentApproval = ' approved';
@@ -217,12 +217,11 @@ describe('LINK Trigger: manual verification callbacks (seed 003)', () => {
 describe('LINK Trigger: certification callbacks', () => {
 	it('with a credential: LINK gets its 200 first, then the PDF is downloaded and attached', async () => {
 		let answeredBeforeDownload: boolean | undefined;
-		let response: { ended: boolean; statusCode: number; body: unknown } | undefined;
 		tokenEndpoint();
 		nock(BASE)
 			.get(CERTIFICATE_PATH)
 			.reply(200, () => {
-				answeredBeforeDownload = response?.ended;
+				answeredBeforeDownload = sent.ended;
 				return { id: REQUEST_ID, content: PDF.toString('base64') };
 			});
 		const { context, response: sent } = webhookContext({
@@ -231,7 +230,6 @@ describe('LINK Trigger: certification callbacks', () => {
 			ip: LINK_IP,
 			credential: linkCredential(),
 		});
-		response = sent;
 		const result = await trigger.webhook.call(context);
 		expect(answeredBeforeDownload).toBe(true);
 		expect(sent).toEqual({ statusCode: 200, body: undefined, ended: true });

@@ -1,3 +1,4 @@
+import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 import { LinkVerify } from '../../../nodes/LinkMobility/Verify/LinkVerify.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
@@ -49,11 +50,11 @@ function run(
 	});
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
+async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 	try {
 		await promise;
 	} catch (error) {
-		return error as Error & Record<string, any>;
+		return error as NodeApiError;
 	}
 	throw new Error('expected the node to fail');
 }
@@ -308,7 +309,7 @@ describe('LINK Verify: the normalized output', () => {
 			options: { fieldMapping: { mappings: [{ code: 'num soporte', field: 'documentNumber' }] } },
 		});
 		expect(item.json.documentNumber).toBe('BAA000589');
-		expect((item.json.vendorDetails as Record<string, any>).fields.DOCUMENT_NUMBER).toBe('12345678Z');
+		expect((item.json.vendorDetails as { fields: Record<string, unknown> }).fields.DOCUMENT_NUMBER).toBe('12345678Z');
 	});
 
 	test.each([
@@ -401,10 +402,10 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 
 describe('LINK Verify: bad input fails before anything is sent', () => {
 	test.each([
-		[{ frontImageProperty: 'missing' }, 'Item 2: no image in binary property "missing" ("Front Image Property")'],
-		[{ backImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Back Image Property")'],
-		[{ faceImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Face Image Property")'],
-		[{ frontImageProperty: '' }, 'Item 2: "Front Image Property" is empty'],
+		[{ frontImageProperty: 'missing' }, 'Item 2: no image in binary property "missing" ("Front Image Binary Field")'],
+		[{ backImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Back Image Binary Field")'],
+		[{ faceImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Face Image Binary Field")'],
+		[{ frontImageProperty: '' }, 'Item 2: "Front Image Binary Field" is empty'],
 		[{ expeditorCountry: 'ESP' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "ESP"'],
 		[{ expeditorCountry: 'XX' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "XX"'],
 		[{ expeditorCountry: '' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got ""'],
@@ -427,7 +428,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 	it('a file that is not an image, on the first item: nothing at all is sent, not even the login', async () => {
 		const error = await failure(run({}, [binaryItem({ front: Buffer.from('%PDF-1.4 not an image') })]));
 		expect(error.message).toBe(
-			'Item 1: the file in "front" ("Front Image Property") is a PDF file; LINK Mobility accepts JPEG or PNG images only',
+			'Item 1: the file in "front" ("Front Image Binary Field") is a PDF file; LINK Mobility accepts JPEG or PNG images only',
 		);
 		expect(sentRequests).toHaveLength(0);
 	});
@@ -437,7 +438,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 			run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: makeJpeg('big', 10 * 1024 * 1024 + 1) })]),
 		);
 		expect(error.message).toBe(
-			'Item 1: the image in "selfie" ("Face Image Property") is 10.0 MB; the node\'s limit ("Max Image Size (MB)") is 10.0 MB',
+			'Item 1: the image in "selfie" ("Face Image Binary Field") is 10.0 MB; the node\'s limit ("Max Image Size (MB)") is 10.0 MB',
 		);
 		expect(error.description).toContain('raise "Max Image Size (MB)"');
 		expect(sentRequests).toHaveLength(0);
@@ -454,7 +455,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 			run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [binaryItem({ front, back: makeJpeg('b', limit + 1) })]),
 		);
 		expect(error.message).toBe(
-			'Item 1: the image in "back" ("Back Image Property") is 0.20 MB; the node\'s limit ("Max Image Size (MB)") is 0.20 MB',
+			'Item 1: the image in "back" ("Back Image Binary Field") is 0.20 MB; the node\'s limit ("Max Image Size (MB)") is 0.20 MB',
 		);
 		expect(sentRequests).toHaveLength(0);
 	});
@@ -478,7 +479,7 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 	it('text instead of a face image', async () => {
 		const error = await failure(run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: Buffer.from('hello') })]));
 		expect(error.message).toBe(
-			'Item 1: the file in "selfie" ("Face Image Property") is not an image; LINK Mobility accepts JPEG or PNG images only',
+			'Item 1: the file in "selfie" ("Face Image Binary Field") is not an image; LINK Mobility accepts JPEG or PNG images only',
 		);
 		expect(sentRequests).toHaveLength(0);
 	});

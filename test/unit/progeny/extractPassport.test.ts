@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { sleep } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ProgenyPassportOcr } from '../../../nodes/Progeny/ProgenyPassportOcr.node';
 import { POLLING_DEFAULTS, readPollingSettings } from '../../../nodes/Progeny/actions/extractPassport';
@@ -31,7 +32,7 @@ import {
 
 const node = new ProgenyPassportOcr();
 const passport = makeJpeg('PASSPORT');
-const delay = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const delay = sleep;
 
 function run(parameters: Record<string, unknown> = {}, items = [binaryItem({ data: passport })], extra: Partial<RunSetup> = {}) {
 	return runNode(node, {
@@ -246,7 +247,7 @@ describe('Progeny Passport OCR: polling', () => {
 		});
 		// abort 50 ms after the first look, i.e. during the 1 s wait before the second one
 		while (requestsTo(TASK_PATH).length === 0) await delay(5);
-		setTimeout(() => controller.abort(), 50);
+		void delay(50).then(() => controller.abort());
 		await expect(execution).rejects.toThrow('The execution was cancelled');
 		expect(Date.now() - started).toBeLessThan(700);
 		await delay(1200);
@@ -258,7 +259,7 @@ describe('Progeny Passport OCR: polling', () => {
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpointForever(running('PENDING'));
-		setTimeout(() => controller.abort(), 100);
+		void delay(100).then(() => controller.abort());
 		const started = Date.now();
 		await expect(
 			run({ options: { firstDelaySeconds: 1, pollIntervalSeconds: 1, timeoutSeconds: 60 } }, undefined, {
@@ -385,14 +386,14 @@ describe('Progeny Passport OCR: output options', () => {
 
 describe('Progeny Passport OCR: bad input sends nothing and names the item', () => {
 	const cases: Array<[string, Record<string, unknown>, INodeExecutionData[], string]> = [
-		['no image', {}, [binaryItem({ other: passport })], 'Item 1: no image in binary property "data" ("Passport Image Property")'],
+		['no image', {}, [binaryItem({ other: passport })], 'Item 1: no image in binary property "data" ("Input Binary Field")'],
 		[
 			'a PDF',
 			{},
 			[binaryItem({ data: Buffer.from('%PDF-1.7 fake') })],
-			'Item 1: the file in "data" ("Passport Image Property") is a PDF file; Progeny accepts JPEG or PNG images only',
+			'Item 1: the file in "data" ("Input Binary Field") is a PDF file; Progeny accepts JPEG or PNG images only',
 		],
-		['empty property name', { passportImageProperty: ' ' }, [binaryItem({ data: passport })], 'Item 1: "Passport Image Property" is empty'],
+		['empty property name', { passportImageProperty: ' ' }, [binaryItem({ data: passport })], 'Item 1: "Input Binary Field" is empty'],
 		[
 			'zero poll interval',
 			{ options: { ...FAST, pollIntervalSeconds: 0 } },
@@ -415,7 +416,7 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 			'an empty portrait property',
 			{ options: { ...FAST, downloadPortrait: true, portraitBinaryProperty: '' } },
 			[binaryItem({ data: passport })],
-			'Item 1: "Portrait Binary Property" is empty',
+			'Item 1: "Put Portrait in Field" is empty',
 		],
 	];
 
@@ -435,7 +436,7 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 		taskEndpoint(SEED_SUCCESS);
 		const error = await runError({}, [binaryItem({ data: passport }), binaryItem({ data: Buffer.from('GIF89a...') })]);
 		expect(error.message).toBe(
-			'Item 2: the file in "data" ("Passport Image Property") is a GIF file; Progeny accepts JPEG or PNG images only',
+			'Item 2: the file in "data" ("Input Binary Field") is a GIF file; Progeny accepts JPEG or PNG images only',
 		);
 		expect(requestsTo(UPLOAD_PATH)).toHaveLength(1);
 	});
@@ -675,7 +676,7 @@ describe('Progeny Passport OCR: many items', () => {
 			pairedItem: { item: 2 },
 		});
 		expect(output[3]).toMatchObject({
-			json: { error: { message: 'Item 4: no image in binary property "data" ("Passport Image Property")' } },
+			json: { error: { message: 'Item 4: no image in binary property "data" ("Input Binary Field")' } },
 			pairedItem: { item: 3 },
 		});
 		expect(requestsTo(UPLOAD_PATH)).toHaveLength(3);

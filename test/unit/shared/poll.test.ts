@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { sleep, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { pollUntil, processWaitingItems, readSeconds } from '../../../nodes/shared/poll';
 import type { WaitingItem } from '../../../nodes/shared/poll';
@@ -54,7 +54,7 @@ describe('pollUntil: one deadline rule', () => {
 			{ firstDelayMs: 0, intervalMs: 1000, deadline: 10_000 },
 			async () => {
 				looks.push(Date.now());
-				await new Promise((resolve) => setTimeout(resolve, 700));
+				await sleep(700);
 				return looks.length === 3 ? 'done' : undefined;
 			},
 			timedOut,
@@ -117,7 +117,7 @@ describe('readSeconds', () => {
 });
 
 describe('processWaitingItems: Concurrency bounds the calls in flight, not the items waiting', () => {
-	const delay = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+	const delay = async (ms: number) => await sleep(ms);
 
 	function execution(count: number, continueOnFail = false, signal?: AbortSignal) {
 		return baseContext({

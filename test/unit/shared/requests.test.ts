@@ -1,12 +1,10 @@
+import { sleep, NodeApiError } from 'n8n-workflow';
 /**
  * The shared request layer against a real HTTP server on 127.0.0.1 (not nock): time-outs,
  * dropped connections, redirects, refused connections and single-flight logins behave as
  * sockets do. The nodes run through the n8n stand-in (test/helpers/fakeN8n.ts).
  */
-import http from 'http';
-import type { AddressInfo } from 'net';
 import nock from 'nock';
-import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { ApptenticateApi } from '../../../credentials/ApptenticateApi.credentials';
 import { ApptenticateOcr } from '../../../nodes/Apptenticate/ApptenticateOcr.node';
@@ -19,46 +17,10 @@ import type { VendorConnection } from '../../../nodes/shared/http';
 import { REFUSED_LOGIN_PAUSE_MS, obtainAccessToken, tokenExpiry } from '../../../nodes/shared/tokenCredential';
 import { baseContext, binaryItem, httpRequest, runNode, testNode } from '../../helpers/fakeN8n';
 import { makeJpeg } from '../../helpers/images';
+import { Vendor } from '../../helpers/vendorServer';
+import type { VendorResponse } from '../../helpers/vendorServer';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
-
-/** A server whose routes the test sets; it counts what it received and what was in flight. */
-class Vendor {
-	server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const path = (req.url ?? '').split('?')[0];
-			this.received.push({ method: req.method ?? '', path, authorization: req.headers.authorization });
-			this.inFlight++;
-			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-			res.on('close', () => this.inFlight--);
-			const handler = this.routes.get(`${req.method} ${path}`);
-			if (!handler) return void res.writeHead(404).end();
-			handler(req, res, Buffer.concat(chunks));
-		});
-	});
-	routes = new Map<string, Handler>();
-	received: Array<{ method: string; path: string; authorization?: string }> = [];
-	inFlight = 0;
-	maxInFlight = 0;
-	url = '';
-
-	async start() {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-		return this;
-	}
-	count(path: string) {
-		return this.received.filter((r) => r.path === path).length;
-	}
-	async stop() {
-		this.server.closeAllConnections();
-		await new Promise((resolve) => this.server.close(resolve));
-	}
-}
-
-const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+const json = (res: VendorResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
 	res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 const OCR = '/api/v3/ocr/';
@@ -156,7 +118,7 @@ describe('retries: only what the vendor provably did not process', () => {
 	});
 
 	it('a refused connection is retried (nothing was sent), then explained', async () => {
-		const port = (vendor.server.address() as AddressInfo).port;
+		const port = vendor.port;
 		await vendor.stop();
 		const output = await runNode(new ApptenticateOcr(), {
 			items: [binaryItem({ front: makeJpeg('front') })],
@@ -243,7 +205,7 @@ describe("n8n 1.x: an HTTP error without the answer's headers", () => {
 
 describe('one login per account and token lifetime', () => {
 	it('a token expiring under 10 requests in flight costs one login, and every item succeeds', async () => {
-		vendor.routes.set(`POST ${TOKEN}`, (_req, res) => setTimeout(() => json(res, 200, { access: 'token-2', refresh: 'r' }), 100));
+		vendor.routes.set(`POST ${TOKEN}`, (_req, res) => void sleep(100).then(() => json(res, 200, { access: 'token-2', refresh: 'r' })));
 		vendor.routes.set(`POST ${OCR}`, (req, res) =>
 			req.headers.authorization === 'Bearer token-2' ? json(res, 200, PASSPORT) : json(res, 401, { detail: 'Token is invalid or expired' }),
 		);
@@ -257,7 +219,7 @@ describe('one login per account and token lifetime', () => {
 		vendor.routes.set(`POST ${OCR}`, (_req, res) => {
 			const delay = first ? 400 : 0;
 			first = false;
-			setTimeout(() => json(res, 200, PASSPORT), delay);
+			void sleep(delay).then(() => json(res, 200, PASSPORT));
 		});
 		await ocr(4, { concurrency: 4 }, 'stored-token');
 		expect(vendor.maxInFlight).toBeGreaterThanOrEqual(2);
