@@ -122,6 +122,10 @@ export function identityFromFields(data: Map<string, string>): IdentityFields {
 	};
 }
 
+/** A `Validation` field's verdict: OK is true, FAIL false, anything else unknown. */
+const checkPassed = (value: string | undefined): boolean | null =>
+	value === undefined ? null : ({ OK: true, FAIL: false } as Record<string, boolean>)[value.trim().toUpperCase()] ?? null;
+
 /**
  * The normalized record of a `POST /identity/verify` answer. Automatic: the identity fields,
  * `valid` = result Ok. Manual (`status: Processing`): no data yet, the callback brings it.
@@ -143,6 +147,10 @@ export function normalizeVerifyAnswer(
 		{
 			...identity,
 			valid: manual || result === null ? null : result.toLowerCase() === 'ok',
+			documentValid: manual || result === null ? null : result.toLowerCase() === 'ok',
+			documentAuthentic: checkPassed(checks.TEST_GLOBAL_AUTHENTICITY_VALUE),
+			sidesMatch: checkPassed(checks.TEST_SIDE_CORRESPONDENCE),
+			faceMatch: checkPassed(checks.TEST_FACE_COMPARISON),
 			transactionId: requestId,
 			vendorDetails: {
 				requestId,
@@ -193,6 +201,10 @@ function joinAddress(address: IDataObject): string | null {
 	return lines(address.parsedAddress) ?? lines(address.unparsedAddress);
 }
 
+/** A reviewer's verdict: true / false for the two known values, null for anything else. */
+const verdict = (value: string | null, yes: string, no: string): boolean | null =>
+	value === yes ? true : value === no ? false : null;
+
 /** The identity part of a ManualIDVerification callback. */
 function manualVerificationFields(data: IDataObject): IdentityFields {
 	const documentInfo = objectAt(data.documentInfo);
@@ -224,6 +236,10 @@ function manualVerificationFields(data: IDataObject): IdentityFields {
 		personalNumber: text(person.personalGovernmentId),
 		valid: documentApproval === null ? null : documentApproval === 'APPROVED',
 		match: faceMatch === null ? null : faceMatch === 'MATCH',
+		documentValid: documentApproval === null ? null : documentApproval === 'APPROVED',
+		documentAuthentic: verdict(finding(details.authenticity).result, 'AUTHENTIC', 'NOT_AUTHENTIC'),
+		faceMatch: verdict(faceMatch, 'MATCH', 'NOT_MATCH'),
+		liveness: verdict(enumValue(faceFindings.faceLivenessApproval), 'LIVE', 'NOT_LIVE'),
 		vendorDetails: {
 			acceptance: finding(documentInfo.acceptance),
 			documentApproval,
