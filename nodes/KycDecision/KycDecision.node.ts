@@ -4,11 +4,13 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { processItems } from '../shared/items';
 import { recordsOf } from './records';
 import { decide, DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES } from './rules';
-import type { DecisionSettings, RuleName } from './rules';
+import type { Decision, DecisionSettings, RuleName } from './rules';
+
+const OUTPUT_OF: Record<Decision, number> = { approved: 0, review: 1, rejected: 2 };
 
 const RULE_OPTIONS: Array<{ name: string; value: RuleName; description: string }> = [
 	{ name: 'Document Not Expired', value: 'notExpired', description: 'The expiry date is today or later (UTC)' },
@@ -110,14 +112,20 @@ export class KycDecision implements INodeType {
 				minimumAge: this.getNodeParameter('minimumAge', itemIndex, DEFAULT_MINIMUM_AGE) as number,
 				reviewOn: this.getNodeParameter('reviewOn', itemIndex, DEFAULT_REVIEW_ON) as RuleName[],
 			};
+			if (settings.rules.length === 0) {
+				// Without a rule every applicant would be approved.
+				throw new NodeOperationError(this.getNode(), `Item ${itemIndex + 1}: no rule is chosen in "Rules"`, {
+					itemIndex,
+					description: 'Choose at least one rule, e.g. Document Valid and Face Match.',
+				});
+			}
 			const { decision, reasons } = decide(records, settings, now);
 			const { json, binary } = items[itemIndex];
 			return { json: { ...json, decision, reasons }, ...(binary ? { binary } : {}) };
 		});
+		const outputs: INodeExecutionData[][] = [[], [], []];
 		// Error items (On Error: Continue) carry no decision: they go to Review, never to Approved.
-		const approved = decided.filter((item) => item.json.decision === 'approved');
-		const rejected = decided.filter((item) => item.json.decision === 'rejected');
-		const review = decided.filter((item) => !approved.includes(item) && !rejected.includes(item));
-		return [approved, review, rejected];
+		for (const item of decided) outputs[OUTPUT_OF[item.json.decision as Decision] ?? OUTPUT_OF.review].push(item);
+		return outputs;
 	}
 }

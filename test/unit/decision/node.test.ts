@@ -100,6 +100,11 @@ describe('KYC Decision: routing', () => {
 		expect(rejected[0].json.reasons).toMatchObject([{ code: 'UNDER_MINIMUM_AGE', message: expect.stringMatching(/under the minimum age of 200$/) }]);
 	});
 
+	it('no rule chosen: an error, since every applicant would be approved', async () => {
+		const error = await runError([{ json: passing() }], { rules: [] });
+		expect(error.message).toBe('Item 1: no rule is chosen in "Rules"');
+	});
+
 	it('binary data passes through', async () => {
 		const binary = { selfie: { data: 'AAAA', mimeType: 'image/jpeg' } };
 		const { approved } = await run([{ json: passing(), binary }]);
