@@ -4,26 +4,28 @@
  * - the onboarding example itself (examples/apptenticate-id-onboarding.json, its webhook, its
  *   credential name pointed at the sandbox): ID card + selfie of three people end in the three
  *   outputs, steered by the sandbox's markers;
- * - LINK manual-verification callbacks (APPROVED / NOT_APPROVED / REJECTED, the bodies the LINK
- *   sandbox sends) posted to a real LINK Trigger whose workflow feeds KYC Decision.
+ * - the LINK callbacks example (examples/link-callbacks.json, allowing 127.0.0.1 as `npm run dev`
+ *   does): manual-verification callbacks APPROVED / NOT_APPROVED / REJECTED, the bodies the LINK
+ *   sandbox sends, posted by the test to its LINK Trigger, which feeds KYC Decision.
  * Which output an item took is read from the executions (public API).
  */
 const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('path');
 const { e2eSuite } = require('./lib/harness');
+const { loadWorkflow } = require('./lib/fixtures');
 const { sleep } = require('./lib/n8n');
 const { makeJpeg } = require('../fixtures/images');
 const { manualCallbackData } = require('../sandbox/link');
 const people = require('../sandbox/people');
 
 const ONBOARDING = path.join(__dirname, '..', '..', 'examples', 'apptenticate-id-onboarding.json');
-const LINK_WORKFLOW = 'decision-link-callback';
+const LINK_CALLBACKS = path.join(__dirname, '..', '..', 'examples', 'link-callbacks.json');
 const OUTPUTS = ['approved', 'review', 'rejected'];
 
-e2eSuite('decision', { workflows: [ONBOARDING, LINK_WORKFLOW] }, (env) => {
+e2eSuite('decision', { workflows: [ONBOARDING] }, (env) => {
 	before(async () => {
-		// the example names the credential of `npm run dev`: the same, on this suite's sandbox
+		// the examples name the credentials of `npm run dev`: the same, on this suite's sandbox
 		await env.n8n.importCredentials([
 			{
 				id: 'kycDevAppt000001',
@@ -31,8 +33,19 @@ e2eSuite('decision', { workflows: [ONBOARDING, LINK_WORKFLOW] }, (env) => {
 				type: 'apptenticateApi',
 				data: { baseUrl: `${env.sandbox.url}/apptenticate`, username: 'sandbox', password: 'sandbox', accessToken: '' },
 			},
+			{
+				id: 'kycDevLink000001',
+				name: 'LINK Mobility (sandbox)',
+				type: 'linkMobilityKycApi',
+				data: { environment: 'custom', baseUrl: `${env.sandbox.url}/link`, user: 'sandbox', password: 'sandbox', accessToken: '' },
+			},
 		]);
-		await env.startServer({ publish: [ONBOARDING, LINK_WORKFLOW] });
+		// LINK calls from its published addresses; here the callbacks come from this machine
+		const callbacks = loadWorkflow(LINK_CALLBACKS, env.vars);
+		for (const node of callbacks.nodes) if (node.type.endsWith('.linkTrigger')) node.parameters.allowedIps = '127.0.0.1, ::1';
+		env.workflows[LINK_CALLBACKS] = callbacks;
+		await env.n8n.importWorkflows([callbacks]);
+		await env.startServer({ publish: [ONBOARDING, LINK_CALLBACKS] });
 	}, { timeout: 300_000 });
 
 	/** The execution of `workflow` that `matches`, polling the public API. */
@@ -104,31 +117,33 @@ e2eSuite('decision', { workflows: [ONBOARDING, LINK_WORKFLOW] }, (env) => {
 		}
 	});
 
-	describe('decision link manual verification', () => {
+	describe('decision link callbacks example', () => {
 		const cases = {
-			APPROVED: { output: 'approved', codes: [] },
+			APPROVED: { output: 'approved', codes: [], node: 'Identity Approved', kycStatus: 'verified' },
 			// reviewed and found forged: rejected (the face mismatch alone would mean review)
-			NOT_APPROVED: { output: 'rejected', codes: ['DOCUMENT_NOT_VALID', 'DOCUMENT_NOT_AUTHENTIC', 'FACE_MISMATCH'] },
+			NOT_APPROVED: { output: 'rejected', codes: ['DOCUMENT_NOT_VALID', 'DOCUMENT_NOT_AUTHENTIC', 'FACE_MISMATCH'], node: 'Identity Rejected', kycStatus: 'rejected' },
 			// the images could not be assessed: nothing known, review
-			REJECTED: { output: 'review', codes: ['AGE_UNKNOWN', 'EXPIRY_UNKNOWN', 'DOCUMENT_VALIDITY_UNKNOWN', 'FACE_MATCH_UNKNOWN'] },
+			REJECTED: { output: 'review', codes: ['AGE_UNKNOWN', 'EXPIRY_UNKNOWN', 'DOCUMENT_VALIDITY_UNKNOWN', 'FACE_MATCH_UNKNOWN'], node: 'Review Ticket', kycStatus: 'needs review' },
 		};
 		for (const [outcome, expected] of Object.entries(cases)) {
 			it(`callback ${outcome}: ${expected.output}`, async () => {
 				const id = `e2e-decision-${outcome.toLowerCase()}`;
 				const body = { id, service: 'ManualIDVerification', status: 'Completed', data: manualCallbackData(outcome, people.linkDocuments[0]) };
-				const answer = await env.n8n.callWebhook(`${env.webhookUrl(LINK_WORKFLOW, 'LINK Trigger', 'link').split('/webhook/')[1]}`, {
+				const answer = await env.n8n.callWebhook(env.webhookUrl(LINK_CALLBACKS, 'LINK Callback', 'link').split('/webhook/')[1], {
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify(body),
 				});
 				assert.equal(answer.status, 200, await answer.text());
-				const execution = await executionWhere(LINK_WORKFLOW, (e) => e.json('LINK Trigger', 0)[0]?.transactionId === id, id);
+				const execution = await executionWhere(LINK_CALLBACKS, (e) => e.json('LINK Callback', 0)[0]?.transactionId === id, id);
 				const { output, item } = routed(execution);
 				assert.equal(output, expected.output);
 				assert.equal(item.decision, expected.output);
 				assert.deepEqual(item.reasons.map((reason) => reason.code), expected.codes);
 				for (const reason of item.reasons) assert.match(reason.message, /^[A-Z].{15,}$/, JSON.stringify(reason));
-				const routedTo = { approved: 'Approved', review: 'Needs Review', rejected: 'Rejected' }[expected.output];
-				assert.equal(execution.json(routedTo, 0)[0]?.routedTo, expected.output);
+				const [outcomeRecord] = execution.json(expected.node, 0);
+				assert.equal(outcomeRecord?.kycStatus, expected.kycStatus);
+				assert.equal(outcomeRecord.requestId, id);
+				if (expected.output !== 'approved') assert.deepEqual(outcomeRecord.reasonCodes, expected.codes);
 			});
 		}
 	});
