@@ -150,6 +150,7 @@ export function normalizeVerifyAnswer(
 			documentValid: manual || result === null ? null : result.toLowerCase() === 'ok',
 			documentAuthentic: checkPassed(checks.TEST_GLOBAL_AUTHENTICITY_VALUE),
 			sidesMatch: checkPassed(checks.TEST_SIDE_CORRESPONDENCE),
+			// LINK documents no face check code; this is the one the sandbox uses (absent: unknown).
 			faceMatch: checkPassed(checks.TEST_FACE_COMPARISON),
 			transactionId: requestId,
 			vendorDetails: {
