@@ -8,6 +8,7 @@ import type {
 import {
 	accessTokenProperty,
 	bearerAuthentication,
+	loginTest,
 	obtainAccessToken,
 	trimUrl,
 } from '../nodes/shared/tokenCredential';
@@ -52,9 +53,12 @@ export class ApptenticateApi implements ICredentialType {
 			username: String(credentials.username ?? ''),
 			password: String(credentials.password ?? ''),
 		});
-		return await obtainAccessToken(this.helpers, {
+		return await obtainAccessToken(this.helpers, credentials, {
 			vendorName: 'Apptenticate',
 			loginName: 'username',
+			login: String(credentials.username ?? ''),
+			password: String(credentials.password ?? ''),
+			lifetimeSeconds: 300,
 			request: {
 				method: 'POST',
 				url: `${trimUrl(credentials.baseUrl)}/api/token/`,
@@ -67,13 +71,14 @@ export class ApptenticateApi implements ICredentialType {
 
 	authenticate = bearerAuthentication;
 
-	// Logging in is the check: the token endpoint answers 401 for a wrong username or password.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+	// Logging in with the username and password as typed is the check.
+	test: ICredentialTestRequest = loginTest(
+		{
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/api/token/',
 			method: 'POST',
 			body: { username: '={{$credentials.username}}', password: '={{$credentials.password}}' },
 		},
-	};
+		'Apptenticate refused the username or password of the credential',
+	);
 }

@@ -8,6 +8,7 @@ import type {
 import {
 	accessTokenProperty,
 	bearerAuthentication,
+	loginTest,
 	obtainAccessToken,
 	trimUrl,
 } from '../nodes/shared/tokenCredential';
@@ -76,9 +77,13 @@ export class LinkMobilityKycApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await obtainAccessToken(this.helpers, {
+		return await obtainAccessToken(this.helpers, credentials, {
 			vendorName: 'LINK Mobility',
 			loginName: 'user',
+			login: String(credentials.user ?? ''),
+			password: String(credentials.password ?? ''),
+			// LINK's answer says `expiresIn` (3600 s); this is the fallback.
+			lifetimeSeconds: 3600,
 			request: {
 				method: 'POST',
 				url: `${linkBaseUrl(credentials)}/auth/token`,
@@ -92,13 +97,26 @@ export class LinkMobilityKycApi implements ICredentialType {
 
 	authenticate = bearerAuthentication;
 
-	// n8n logs in through preAuthentication before a credential test, so a wrong user or password
-	// fails with the message above; the ping then proves that the token is accepted.
-	test: ICredentialTestRequest = {
-		request: {
+	// Logging in with the user and password as typed is the check (a ping would only prove that
+	// the token n8n stored an hour ago still works). LINK answers a wrong login with 401, or 500
+	// and its code 003.
+	test: ICredentialTestRequest = loginTest(
+		{
 			baseURL: `={{$credentials.environment === "stage" ? "${LINK_STAGE_URL}" : $credentials.environment === "custom" ? $credentials.baseUrl.trim().replace(/\\/+$/, "") : "${LINK_PRODUCTION_URL}"}}`,
-			url: '/ping',
+			url: '/auth/token',
 			method: 'POST',
+			body: { user: '={{$credentials.user}}', password: '={{$credentials.password}}' },
 		},
-	};
+		'LINK Mobility refused the user or password of the credential',
+		[
+			{
+				type: 'responseCode',
+				properties: {
+					value: 500,
+					message:
+						'LINK Mobility answered the login with HTTP 500, which is how it refuses a wrong user or password (code 003). Check the User, the Password and the Environment.',
+				},
+			},
+		],
+	);
 }

@@ -8,6 +8,7 @@ import type {
 import {
 	accessTokenProperty,
 	bearerAuthentication,
+	loginTest,
 	obtainAccessToken,
 	trimUrl,
 } from '../nodes/shared/tokenCredential';
@@ -49,9 +50,12 @@ export class ProgenyApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await obtainAccessToken(this.helpers, {
+		return await obtainAccessToken(this.helpers, credentials, {
 			vendorName: 'Progeny',
 			loginName: 'username',
+			login: String(credentials.username ?? ''),
+			password: String(credentials.password ?? ''),
+			lifetimeSeconds: 300,
 			request: {
 				method: 'POST',
 				url: `${trimUrl(credentials.baseUrl)}/accounts/token/obtain/`,
@@ -63,13 +67,14 @@ export class ProgenyApi implements ICredentialType {
 
 	authenticate = bearerAuthentication;
 
-	// Logging in is the check: the token endpoint answers 401 for a wrong username or password.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+	// Logging in with the username and password as typed is the check.
+	test: ICredentialTestRequest = loginTest(
+		{
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/accounts/token/obtain/',
 			method: 'POST',
 			body: { username: '={{$credentials.username}}', password: '={{$credentials.password}}' },
 		},
-	};
+		'Progeny refused the username or password of the credential',
+	);
 }

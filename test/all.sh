@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what it needs (Node 24 and the pinned n8n versions into a cache outside
 # the clone, the dev dependencies), then typecheck, lint, unit tests, package contents, and the
-# end-to-end tests inside real n8n 2.41.1 and 1.123.81 against the local vendor sandbox.
+# end-to-end tests inside real n8n 2.41.1 and 1.123.81 against the local vendor sandbox, and the
+# queue-mode suite (installs Redis and PostgreSQL from Debian's packages the first time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +31,5 @@ npm run --silent build
 node test/pack-check.js
 echo "== end-to-end tests in real n8n"
 node test/e2e/run.js
+echo "== queue mode: n8n 2.41.1 main + 2 workers + webhook processor on Redis and PostgreSQL"
+node test/e2e/queue/run.js

@@ -5,7 +5,13 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption, imageProperty, includeRawOption } from '../shared/descriptions';
+import {
+	concurrencyOption,
+	imageProperty,
+	includeRawOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../shared/descriptions';
 import { processItems } from '../shared/items';
 import { biometryItem } from './actions/biometry';
 import { deviceOption, returnTransactionIdOption } from './descriptions';
@@ -123,9 +129,12 @@ export class ApptenticateBiometry implements INodeType {
 						name: 'legacyPath',
 						type: 'string',
 						default: '/api/biometrics/',
-						description: "Path under the credential's base URL, or a full URL, of your account's legacy biometry endpoint",
+						description:
+							"Path under the credential's base URL of your account's legacy biometry endpoint (a full URL must be on the credential's address: the token is sent nowhere else; for another host, use a credential with that base URL)",
 						displayOptions: { show: { endpoint: ['legacy'] } },
 					},
+					requestTimeoutOption,
+					retryUncertainOption,
 					returnTransactionIdOption,
 				],
 			},

@@ -5,7 +5,13 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption, imageProperty, includeRawOption } from '../shared/descriptions';
+import {
+	concurrencyOption,
+	imageProperty,
+	includeRawOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../shared/descriptions';
 import { processItems } from '../shared/items';
 import { ocrItem } from './actions/ocr';
 import { deviceOption, returnTransactionIdOption } from './descriptions';
@@ -92,6 +98,8 @@ export class ApptenticateOcr implements INodeType {
 						],
 						displayOptions: { show: { '/documentType': ['ine'] } },
 					},
+					requestTimeoutOption,
+					retryUncertainOption,
 					returnTransactionIdOption,
 				],
 			},

@@ -1,35 +1,41 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
 import { linkBaseUrl } from '../../credentials/LinkMobilityKycApi.credentials';
-import { LOGIN_FAILED, LOGIN_REFUSED } from '../shared/tokenCredential';
 import type { ImageRules } from '../shared/binaryImage';
-import { explainFailure, vendorError } from '../shared/errors';
+import { explainFailure, failureWithoutAnswer, vendorError } from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
-import { authenticatedRequest } from '../shared/http';
+import { authenticatedRequest, vendorConnection } from '../shared/http';
+import type { VendorApi, VendorConnection } from '../shared/http';
 
 export const CREDENTIAL_TYPE = 'linkMobilityKycApi';
 const VENDOR = 'linkMobility';
+const LINK: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'LINK Mobility' };
 
-/** LINK's examples send JPEG and PNG; LINK documents no size limit, so none is enforced here. */
-export const LINK_IMAGE_RULES: ImageRules = { formats: ['jpeg', 'png'], vendorName: 'LINK Mobility' };
+/**
+ * LINK's examples send JPEG and PNG. LINK documents no size limit; the node's default of 10 MB per
+ * image holds any phone photo or scan (3-6 MB) and keeps a request (three images, base64) under
+ * about 40 MB, where a 50 MB photo would cost n8n gigabytes and LINK answers 413. The option
+ * "Max Image Size (MB)" raises it.
+ */
+export const LINK_IMAGE_RULES: ImageRules = {
+	formats: ['jpeg', 'png'],
+	vendorName: 'LINK Mobility',
+	maxBytes: 10 * 1024 * 1024,
+	maxBytesOption: 'Max Image Size (MB)',
+};
 
 type LinkFunctions = IExecuteFunctions | IWebhookFunctions;
 
-export interface LinkContext {
-	ctx: LinkFunctions;
-	baseUrl: string;
-}
+export type LinkContext = VendorConnection & { ctx: LinkFunctions };
 
 export async function linkContext(ctx: LinkFunctions): Promise<LinkContext> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	return { ctx, baseUrl: linkBaseUrl(credentials) };
+	return await vendorConnection(ctx, CREDENTIAL_TYPE, linkBaseUrl);
 }
 
 /** The context of an optional credential (the trigger's), or undefined when none is set. */
 export async function optionalLinkContext(ctx: LinkFunctions): Promise<LinkContext | undefined> {
 	try {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		return credentials ? { ctx, baseUrl: linkBaseUrl(credentials) } : undefined;
+		return await vendorConnection(ctx, CREDENTIAL_TYPE, linkBaseUrl);
 	} catch {
 		// n8n throws when the node has no credential of this type.
 		return undefined;
@@ -42,6 +48,8 @@ export interface CallSubject {
 	requestId?: string;
 	/** The message for a 404, e.g. "LINK Mobility has no certificate (yet) for request X". */
 	notFound?: string;
+	/** A call that changes nothing at LINK (GETs are): safe to send again after any network failure. */
+	idempotent?: boolean;
 }
 
 const errorBody = z
@@ -55,7 +63,7 @@ const errorBody = z
 /** LINK's documented errors: 400 with code 003 (validation), 500 with code 001 (unknown). */
 const VENDOR_CODE_MEANINGS: Record<string, string> = {
 	'001': 'LINK Mobility could not process the request. Try again later; if it persists, contact LINK Mobility with the request ID.',
-	'003': 'LINK Mobility found the request invalid: check the images (JPEG or PNG, readable) and the expeditor country.',
+	'003': 'LINK Mobility found the request invalid: check the images (JPEG or PNG, readable) and the Issuing Country.',
 };
 
 /** Turns a failed call into an English NodeApiError that keeps LINK's code and message. */
@@ -66,23 +74,19 @@ export function linkError(ctx: LinkFunctions, failure: HttpFailure, subject: Cal
 	let message: string;
 	let description: string | undefined;
 
-	if (failure.networkCode === LOGIN_REFUSED) {
-		// The credential's own message: it says what LINK answered to the login.
-		message = failure.message ?? 'LINK Mobility refused the user or password of the credential';
-		description =
-			'Check the User and Password of the LINK Mobility KYC credential, and that its Environment matches the account: production and stage accounts are separate.';
-	} else if (failure.networkCode === LOGIN_FAILED) {
-		message = failure.message ?? 'Could not obtain a LINK Mobility token';
-		description = 'Check the Environment (or Base URL) of the credential, and try again later.';
+	const withoutAnswer = failureWithoutAnswer(LINK.vendorName, failure);
+	if (withoutAnswer) {
+		({ message, description } = withoutAnswer);
+		if (failure.kind === 'loginRefused') {
+			description =
+				'Check the User and Password of the LINK Mobility KYC credential, and that its Environment matches the account: production and stage accounts are separate. A refused login is not tried again for a minute.';
+		}
 	} else if (failure.status === 404 && subject.notFound) {
 		message = subject.notFound;
 	} else if (vendorCode !== undefined) {
 		const verb = failure.status === 400 ? 'rejected the request' : 'could not process the request';
 		message = `LINK Mobility ${verb} (code ${vendorCode})${body.message ? `: ${body.message}` : ''}`;
 		description = VENDOR_CODE_MEANINGS[vendorCode];
-	} else if (failure.status === undefined && failure.networkCode) {
-		message = `LINK Mobility could not be reached (${failure.networkCode})`;
-		description = 'Check the Environment (or Base URL) of the credential and the network of the n8n server.';
 	} else {
 		message = `LINK Mobility request failed: ${explainFailure(failure)}`;
 		description = body.message ? `LINK Mobility's message: "${body.message}"` : undefined;
@@ -99,6 +103,9 @@ export function linkError(ctx: LinkFunctions, failure: HttpFailure, subject: Cal
 	});
 	const requestId = subject.requestId ?? body.id;
 	if (requestId !== undefined) error.context.requestId = requestId;
+	if (requestId !== undefined && failure.uncertain) {
+		error.description = `${error.description ?? ''} The request ID is ${requestId}: a certificate or callback for it shows that LINK processed it.`.trim();
+	}
 	return error;
 }
 
@@ -115,9 +122,9 @@ export async function linkRequest(
 ): Promise<unknown> {
 	const url = /^https?:\/\//i.test(target) ? target : `${link.baseUrl}/${target.replace(/^\/+/, '')}`;
 	return await authenticatedRequest<unknown>(
-		link.ctx,
-		CREDENTIAL_TYPE,
-		{ method, url, body, json: true },
+		LINK,
+		link,
+		{ method, url, body, json: true, idempotent: subject.idempotent ?? method === 'GET' },
 		(failure) => linkError(link.ctx, failure, subject),
 	);
 }

@@ -5,8 +5,15 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption, imageProperty, includeRawOption } from '../shared/descriptions';
+import {
+	concurrencyOption,
+	imageProperty,
+	includeRawOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../shared/descriptions';
 import { processItems } from '../shared/items';
+import { processWaitingItems } from '../shared/poll';
 import { extractPassportItem } from './actions/extractPassport';
 import { getTaskResultItem } from './actions/getTaskResult';
 import { progenyContext } from './transport';
@@ -122,6 +129,8 @@ export class ProgenyPassportOcr implements INodeType {
 						description: 'Name of the output binary property the portrait is written to',
 						displayOptions: { show: { downloadPortrait: [true] } },
 					},
+					requestTimeoutOption,
+					retryUncertainOption,
 					{
 						displayName: 'Timeout (Seconds)',
 						name: 'timeoutSeconds',
@@ -141,7 +150,15 @@ export class ProgenyPassportOcr implements INodeType {
 		const progeny = await progenyContext(this);
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const { concurrency } = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
-		const handleItem = operation === 'getTaskResult' ? getTaskResultItem : extractPassportItem;
-		return [await processItems(this, async (itemIndex) => await handleItem(this, progeny, itemIndex), concurrency)];
+		if (operation === 'getTaskResult') {
+			return [await processItems(this, async (itemIndex) => await getTaskResultItem(this, progeny, itemIndex), concurrency)];
+		}
+		return [
+			await processWaitingItems(
+				this,
+				async (itemIndex, item) => await extractPassportItem(this, progeny, itemIndex, item),
+				concurrency,
+			),
+		];
 	}
 }

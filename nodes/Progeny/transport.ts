@@ -2,24 +2,22 @@ import type { IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-w
 import { z } from 'zod';
 import { detectFileType } from '../shared/binaryImage';
 import type { ImageFile, ImageRules } from '../shared/binaryImage';
-import { explainFailure, readHttpFailure, vendorError } from '../shared/errors';
+import { explainFailure, failureWithoutAnswer, readHttpFailure, vendorError } from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
-import { REQUEST_TIMEOUT_MS, authenticatedRequest, trimBaseUrl } from '../shared/http';
+import { authenticatedRequest, isSameOrigin, vendorConnection } from '../shared/http';
+import type { VendorApi, VendorConnection } from '../shared/http';
 import { multipartBody } from '../shared/multipart';
 
 export const CREDENTIAL_TYPE = 'progenyApi';
+const PROGENY: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'Progeny' };
 
 /** Seed 004: "PNG, JPEG, or JPG"; no size limit is documented (only a 1080 px height advice). */
 export const PROGENY_IMAGE_RULES: ImageRules = { formats: ['jpeg', 'png'], vendorName: 'Progeny' };
 
-export interface ProgenyContext {
-	ctx: IExecuteFunctions;
-	baseUrl: string;
-}
+export type ProgenyContext = VendorConnection & { ctx: IExecuteFunctions };
 
 export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyContext> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	return { ctx, baseUrl: trimBaseUrl(credentials.baseUrl) };
+	return (await vendorConnection(ctx, CREDENTIAL_TYPE)) as ProgenyContext;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -30,7 +28,7 @@ export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyCon
 const failureBody = z.union([z.string(), z.record(z.unknown())]);
 
 const MAX_QUOTE = 500;
-const shorten = (text: string) => (text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}...` : text);
+export const shorten = (text: string) => (text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}...` : text);
 
 /** Progeny's own words from an error answer, or undefined when it gave none. */
 export function vendorWords(body: unknown): string | undefined {
@@ -56,12 +54,13 @@ function httpError(
 	itemIndex: number,
 	taskId?: string,
 ): NodeApiError {
-	const reason = explainFailure(failure);
+	const withoutAnswer = failureWithoutAnswer(PROGENY.vendorName, failure);
 	const words = vendorWords(failure.body);
 	const error = vendorError(ctx, {
 		vendor: 'progeny',
-		message: `Progeny ${action} failed: ${reason}`,
+		message: withoutAnswer ? `Progeny ${action} failed: ${withoutAnswer.message}` : `Progeny ${action} failed: ${explainFailure(failure)}`,
 		description: [
+			withoutAnswer?.description,
 			words ? `Progeny's message: "${words}"` : undefined,
 			taskId ? `Task ID: ${taskId}.` : undefined,
 		]
@@ -94,7 +93,7 @@ const uploadAnswer = z.object({ id: z.union([z.string().trim().min(1), z.number(
 
 /** Sends the passport image; Progeny answers with the id of the task that reads it. */
 export async function uploadPassport(
-	{ ctx, baseUrl }: ProgenyContext,
+	progeny: ProgenyContext,
 	image: ImageFile,
 	extendData: boolean,
 	itemIndex: number,
@@ -104,9 +103,10 @@ export async function uploadPassport(
 		{ extend_data: extendData ? 'true' : 'false' },
 		{ passport_image: image },
 	);
+	const { ctx, baseUrl } = progeny;
 	const answer = await authenticatedRequest<unknown>(
-		ctx,
-		CREDENTIAL_TYPE,
+		PROGENY,
+		progeny,
 		{
 			method: 'POST',
 			url: `${baseUrl}/services/ocr_passport/`,
@@ -133,14 +133,15 @@ export type ProgenyTask = z.infer<typeof taskAnswer>;
 
 /** One look at a task: `GET /services/task/?id=`. */
 export async function getTask(
-	{ ctx, baseUrl }: ProgenyContext,
+	progeny: ProgenyContext,
 	taskId: string,
 	itemIndex: number,
 ): Promise<ProgenyTask> {
+	const { ctx, baseUrl } = progeny;
 	const answer = await authenticatedRequest<unknown>(
-		ctx,
-		CREDENTIAL_TYPE,
-		{ method: 'GET', url: `${baseUrl}/services/task/`, qs: { id: taskId }, json: true },
+		PROGENY,
+		progeny,
+		{ method: 'GET', url: `${baseUrl}/services/task/`, qs: { id: taskId }, json: true, idempotent: true },
 		(failure) => httpError(ctx, failure, 'task look-up', itemIndex, taskId),
 	);
 	const parsed = taskAnswer.safeParse(answer);
@@ -148,84 +149,11 @@ export async function getTask(
 	return parsed.data;
 }
 
-export type TaskState = 'done' | 'failed' | 'running';
-
-/** Celery's terminal failure states (Progeny runs its services as Celery tasks). */
-const FAILED_STATUSES = ['FAILURE', 'REVOKED', 'REJECTED', 'ERROR'];
-
-/** The HTTP-like status Progeny puts in `result.status`, when there is one. */
-export function resultStatus(task: ProgenyTask): number | undefined {
-	const result = task.result as { status?: unknown } | null | undefined;
-	const status = Number(typeof result === 'object' && result !== null ? result.status : undefined);
-	return Number.isFinite(status) ? status : undefined;
-}
-
-/**
- * SUCCESS is done, a Celery failure state is failed; anything else (PENDING, STARTED,
- * RECEIVED, RETRY, PROGRESS, unknown) is still running. A finished task whose result carries
- * an error status (>= 400) failed as well.
- */
-export function taskState(task: ProgenyTask): TaskState {
-	const status = task.status.trim().toUpperCase();
-	if (FAILED_STATUSES.includes(status)) return 'failed';
-	if (status !== 'SUCCESS') return 'running';
-	const code = resultStatus(task);
-	return code !== undefined && code >= 400 ? 'failed' : 'done';
-}
-
-/** A failed task: the vendor's answer is kept in the description, the task id in the context. */
-export function taskFailedError(ctx: IExecuteFunctions, taskId: string, task: ProgenyTask, itemIndex: number) {
-	const code = resultStatus(task);
-	const status = task.status.trim().toUpperCase();
-	const words =
-		vendorWords((task.result as { data?: unknown } | undefined)?.data) ?? vendorWords(task.result);
-	const answer = shorten(JSON.stringify(task.result ?? null));
-	const error = vendorError(ctx, {
-		vendor: 'progeny',
-		message:
-			status === 'SUCCESS'
-				? `Progeny could not read the passport (task ${taskId} finished with status ${code})`
-				: `Progeny's passport reading failed (task ${taskId} ended with status ${status})`,
-		description: `Progeny's answer: ${answer}. Check that the image shows the passport's photo page, sharp and at most 1080 px high, then try again.`,
-		vendorCode: status === 'SUCCESS' ? code : status,
-		vendorMessage: words,
-		itemIndex,
-	});
-	error.context.taskId = taskId;
-	return error;
-}
-
-/** The task did not finish in time: the id is kept so the result can be fetched later. */
-export function taskTimeoutError(
-	ctx: IExecuteFunctions,
-	taskId: string,
-	timeoutSeconds: number,
-	lastStatus: string,
-	itemIndex: number,
-) {
-	const error = vendorError(ctx, {
-		vendor: 'progeny',
-		message: `Progeny did not finish task ${taskId} within ${timeoutSeconds} seconds (last status: ${lastStatus})`,
-		description: `The task may still finish. Fetch it later with the operation "Get Task Result" and task ID ${taskId}, or raise the option "Timeout (Seconds)".`,
-		itemIndex,
-	});
-	error.context.taskId = taskId;
-	return error;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Portrait
 // ---------------------------------------------------------------------------------------------
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
-
-function originOf(url: string): string | undefined {
-	try {
-		return new URL(url).origin;
-	} catch {
-		return undefined;
-	}
-}
 
 function asBuffer(data: unknown): Buffer | undefined {
 	if (Buffer.isBuffer(data)) return data;
@@ -239,11 +167,12 @@ function asBuffer(data: unknown): Buffer | undefined {
  * credential's own origin: a portrait on any other host is fetched without credentials.
  */
 export async function downloadPortrait(
-	{ ctx, baseUrl }: ProgenyContext,
+	progeny: ProgenyContext,
 	portraitUrl: string,
 	taskId: string,
 	itemIndex: number,
 ): Promise<ImageFile> {
+	const { ctx, baseUrl } = progeny;
 	let url: URL | undefined;
 	try {
 		url = new URL(portraitUrl, `${baseUrl}/`);
@@ -260,13 +189,13 @@ export async function downloadPortrait(
 		error.context.taskId = taskId;
 		throw error;
 	}
-	const sameOrigin = url.origin === originOf(baseUrl);
+	const sameOrigin = isSameOrigin(url.href, baseUrl);
 	const options: IHttpRequestOptions = {
 		method: 'GET',
 		url: url.href,
 		encoding: 'arraybuffer',
 		json: false,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: progeny.timeoutMs,
 	};
 	const toError = (failure: HttpFailure) => {
 		const error = httpError(ctx, failure, 'portrait download', itemIndex, taskId);
@@ -277,7 +206,7 @@ export async function downloadPortrait(
 	};
 	let answer: unknown;
 	if (sameOrigin) {
-		answer = await authenticatedRequest<unknown>(ctx, CREDENTIAL_TYPE, options, toError);
+		answer = await authenticatedRequest<unknown>(PROGENY, progeny, { ...options, idempotent: true }, toError);
 	} else {
 		try {
 			answer = await ctx.helpers.httpRequest(options);

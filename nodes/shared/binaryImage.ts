@@ -14,6 +14,8 @@ export interface ImageRules {
 	formats: ImageFormat[];
 	/** The vendor's size limit in bytes, if it has one. */
 	maxBytes?: number;
+	/** The node option that sets `maxBytes`, when the limit is the node's rather than the vendor's. */
+	maxBytesOption?: string;
 	vendorName: string;
 }
 
@@ -90,10 +92,15 @@ export async function readImage(
 		);
 	}
 	if (rules.maxBytes !== undefined && data.length > rules.maxBytes) {
+		const option = rules.maxBytesOption;
+		const limit = option ? `the node's limit ("${option}") is` : `${rules.vendorName} accepts at most`;
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${item}: the image in "${property}" ("${fieldLabel}") is ${megabytes(data.length)}; ${rules.vendorName} accepts at most ${megabytes(rules.maxBytes)}`,
-			{ itemIndex, description: 'Resize or compress the image before this node (for example with the Edit Image node).' },
+			`${item}: the image in "${property}" ("${fieldLabel}") is ${megabytes(data.length)}; ${limit} ${megabytes(rules.maxBytes)}`,
+			{
+				itemIndex,
+				description: `Resize or compress the image before this node (for example with the Edit Image node)${option ? `, or raise "${option}" in the node's options` : ''}.`,
+			},
 		);
 	}
 	return {

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_TIMEOUT_SECONDS } from './http';
 import { DEFAULT_CONCURRENCY } from './items';
 
 export const includeRawOption: INodeProperties = {
@@ -34,3 +35,24 @@ export function imageProperty(
 		description,
 	};
 }
+
+export const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout',
+	name: 'requestTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 600 },
+	default: DEFAULT_TIMEOUT_SECONDS,
+	description: 'How many seconds to wait for each answer of the vendor before the item fails',
+};
+
+export const retryUncertainOption: INodeProperties = {
+	displayName: 'Retry Uncertain Failures',
+	name: 'retryUncertain',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send a call again after a time-out, a dropped connection or HTTP 502/504. The vendor may have processed (and billed) the first one; off, such an item fails with a message saying so. Busy answers (429, 503) and connections that were never made are always retried.',
+};
+
+/** The request options every vendor node offers. */
+export const requestOptions: INodeProperties[] = [requestTimeoutOption, retryUncertainOption];

@@ -1,87 +1,154 @@
-import type { IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { readHttpFailure } from './errors';
-import { LOGIN_REFUSED } from './tokenCredential';
 import type { HttpFailure } from './errors';
+import { tokenDueForRenewal, trimUrl } from './tokenCredential';
 import { waitUnlessCancelled } from './wait';
 
-/** n8n 1.x sets no timeout of its own: a hung vendor would hold the execution forever. */
-export const REQUEST_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_RETRIES = 2;
-const RETRYABLE_STATUSES = [429, 502, 503, 504];
-const RETRYABLE_NETWORK_CODES = ['ECONNRESET', 'EPIPE', 'ECONNABORTED'];
+const MAX_REDIRECTS = 3;
 
-/** How long to wait before trying again, or undefined when the failure is final. */
-export function retryDelayMs(failure: HttpFailure, attempt: number): number | undefined {
-	if (attempt >= MAX_RETRIES) return undefined;
-	if (failure.status === 429) return Math.min(failure.retryAfterSeconds ?? 2, 30) * 1000;
-	const retryable =
-		(failure.status !== undefined && RETRYABLE_STATUSES.includes(failure.status)) ||
-		(failure.status === undefined && RETRYABLE_NETWORK_CODES.includes(failure.networkCode ?? ''));
-	return retryable ? 1000 * 2 ** attempt : undefined;
+/** A vendor as the request helper needs it: which credential signs its calls, how it is named. */
+export interface VendorApi {
+	credentialType: string;
+	vendorName: string;
 }
 
-// Per execution context and credential type: the first call, which obtains the token. It
-// settles with the error when the vendor refused the login, and with undefined otherwise.
-const firstCalls = new WeakMap<object, Map<string, Promise<unknown>>>();
+/** One node's way to a vendor: the credential's address and the node's request options. */
+export interface VendorConnection {
+	ctx: IExecuteFunctions | IWebhookFunctions;
+	baseUrl: string;
+	/** Read once per execution and handed to n8n with each call, which would read it again otherwise. */
+	credentials: ICredentialsDecrypted;
+	timeoutMs: number;
+	/** Whether calls that may have been processed (time-out, dropped connection, 502/504) are sent again. */
+	retryUncertain: boolean;
+}
 
-const refusedLogin = (error: unknown) => (readHttpFailure(error).networkCode === LOGIN_REFUSED ? error : undefined);
+/** Reads the node's "Request Timeout" and "Retry Uncertain Failures" options (see descriptions.ts). */
+function requestSettings(ctx: IExecuteFunctions | IWebhookFunctions): Pick<VendorConnection, 'timeoutMs' | 'retryUncertain'> {
+	let options: IDataObject = {};
+	try {
+		options = ('getInputData' in ctx
+			? (ctx as IExecuteFunctions).getNodeParameter('options', 0, {})
+			: (ctx as IWebhookFunctions).getNodeParameter('options', {})) as IDataObject;
+	} catch {
+		// A node without options: the defaults.
+	}
+	const seconds = Number(options.requestTimeout);
+	return {
+		timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_SECONDS) * 1000,
+		retryUncertain: options.retryUncertain === true,
+	};
+}
+
+export async function vendorConnection(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	credentialType: string,
+	baseUrlOf: (credentials: ICredentialDataDecryptedObject) => string = (credentials) => trimUrl(credentials.baseUrl),
+): Promise<VendorConnection> {
+	const data = await ctx.getCredentials(credentialType);
+	const { id, name } = ctx.getNode().credentials?.[credentialType] ?? {};
+	return {
+		ctx,
+		baseUrl: baseUrlOf(data),
+		credentials: { id: id ?? '', name: name ?? '', type: credentialType, data },
+		...requestSettings(ctx),
+	};
+}
+
+const originOf = (url: string) => {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return undefined;
+	}
+};
+
+/** Whether `url` is on the credential's address (same scheme, host and port). */
+export function isSameOrigin(url: string, baseUrl: string): boolean {
+	const origin = originOf(url);
+	return origin !== undefined && origin === originOf(baseUrl);
+}
 
 /**
- * Lets the first call of an execution go alone and holds the others until it has ended, so that
- * the credential's preAuthentication runs once and the whole batch shares its token. When the
- * vendor refused the login, the others fail with that error without logging in again (repeated
- * wrong logins can lock an account).
+ * How long to wait before sending a call again, or undefined when it must not be. Only what the
+ * vendor provably did not process is retried: 429 (after its Retry-After), 503, and connections
+ * that were never made. A time-out, a dropped connection, 502 or 504 may hide a processed (and
+ * billed) call: retried only for look-ups (`idempotent`) or when the user asked for it.
  */
-async function afterFirstCall<T>(ctx: object, credentialType: string, call: () => Promise<T>): Promise<T> {
-	let calls = firstCalls.get(ctx);
-	if (!calls) firstCalls.set(ctx, (calls = new Map()));
-	const first = calls.get(credentialType);
-	if (first) {
-		const refusal = await first;
-		if (refusal) throw refusal;
-		return await call();
-	}
-	const result = call();
-	calls.set(
-		credentialType,
-		result.then(() => undefined, refusedLogin),
-	);
-	return await result;
+export function retryDelayMs(failure: HttpFailure, attempt: number, retryUncertain: boolean): number | undefined {
+	if (attempt >= MAX_RETRIES) return undefined;
+	if (failure.status === 429) return Math.min(failure.retryAfterSeconds ?? 2, 30) * 1000;
+	const safe = failure.status === 503 || failure.kind === 'unreachable';
+	const uncertain = failure.kind === 'timeout' || failure.kind === 'dropped' || failure.status === 502 || failure.status === 504;
+	return safe || (uncertain && retryUncertain) ? 1000 * 2 ** attempt : undefined;
 }
+
+export type VendorRequest = IHttpRequestOptions & {
+	/** A look-up that changes nothing at the vendor (task status, certificate, ping): safe to send again. */
+	idempotent?: boolean;
+};
 
 /**
  * One authenticated call through n8n's request helper, so that the credential obtains, stores
- * and refreshes its token. Busy or briefly unavailable vendors (429, 502-504, dropped
- * connections) are retried twice; any other failure goes to `toError`, which turns it into
- * the vendor's explained NodeApiError.
+ * and refreshes its token (one login per account: see tokenCredential.ts). The token only goes
+ * to the credential's own address: another address is refused before anything is sent, and a
+ * redirect is only followed on the same address. Any failure goes to `toError`, which turns it
+ * into the vendor's explained NodeApiError.
  */
 export async function authenticatedRequest<T = unknown>(
-	ctx: IExecuteFunctions | IWebhookFunctions,
-	credentialType: string,
-	options: IHttpRequestOptions,
+	api: VendorApi,
+	connection: VendorConnection,
+	{ idempotent = false, ...request }: VendorRequest,
 	toError: (failure: HttpFailure) => NodeApiError,
 ): Promise<T> {
-	for (let attempt = 0; ; attempt++) {
+	const { ctx, baseUrl, timeoutMs } = connection;
+	const retryUncertain = idempotent || connection.retryUncertain;
+	let options: IHttpRequestOptions = { ...request, timeout: timeoutMs, disableFollowRedirect: true };
+	let redirects = 0;
+	for (let attempt = 0; ; ) {
+		if (!isSameOrigin(options.url, baseUrl)) {
+			throw toError({
+				kind: 'foreignAddress',
+				message: `${redirects > 0 ? `${api.vendorName} redirected the request to` : 'The address'} ${originOf(options.url) ?? options.url}, which is not the ${api.vendorName} credential's address (${originOf(baseUrl) ?? baseUrl}); the ${api.vendorName} token is only sent to the credential's address, so the request was not sent there`,
+			});
+		}
+		// Each call gets its own copy, which n8n updates when it logs in; the token it ends with is
+		// the one the next calls start from. A token near its end is renewed before it is sent.
+		const shared = connection.credentials.data ?? {};
+		const held = String(shared.accessToken ?? '');
+		const data = { ...shared, accessToken: tokenDueForRenewal(held) ? '' : held };
 		try {
-			return await afterFirstCall(
-				ctx,
-				credentialType,
-				async () =>
-					(await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(ctx as IExecuteFunctions, credentialType, {
-						timeout: REQUEST_TIMEOUT_MS,
-						...options,
-					})) as T,
-			);
+			return (await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(
+				ctx as IExecuteFunctions,
+				api.credentialType,
+				options,
+				{ credentialsDecrypted: { ...connection.credentials, data } },
+			)) as T;
 		} catch (error) {
 			const failure = readHttpFailure(error);
-			const delay = retryDelayMs(failure, attempt);
-			if (delay === undefined) throw toError(failure);
+			if (failure.status !== undefined && failure.status >= 300 && failure.status < 400 && failure.location && redirects < MAX_REDIRECTS) {
+				// Followed by hand so that the token never travels to another address (n8n's own
+				// redirect handling re-sends it there).
+				redirects++;
+				const keepsMethod = failure.status === 307 || failure.status === 308;
+				options = keepsMethod
+					? { ...options, url: new URL(failure.location, options.url).href }
+					: { ...options, url: new URL(failure.location, options.url).href, method: 'GET', body: undefined };
+				continue;
+			}
+			const delay = retryDelayMs(failure, attempt++, retryUncertain);
+			if (delay === undefined) {
+				throw toError({
+					...failure,
+					timeoutMs,
+					uncertain: !idempotent && (failure.kind === 'timeout' || failure.kind === 'dropped' || failure.status === 502 || failure.status === 504),
+				});
+			}
 			await waitUnlessCancelled(ctx, delay);
+		} finally {
+			if (data.accessToken && data.accessToken !== held) shared.accessToken = data.accessToken;
 		}
 	}
-}
-
-/** Trims a base URL so that paths can be appended with a single slash. */
-export function trimBaseUrl(url: unknown): string {
-	return String(url ?? '').trim().replace(/\/+$/, '');
 }

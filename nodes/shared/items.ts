@@ -23,7 +23,7 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 /**
  * Runs `handler` for every input item with at most `concurrency` in flight, and returns the
  * results in input order, each with `pairedItem`. (One token for the batch is the transport's
- * business: see authenticatedRequest.)
+ * business: see tokenCredential.ts.)
  *
  * With continueOnFail an error becomes an error item in the failed item's place; otherwise no
  * new item starts after a failure, and the error of the first failed item is thrown.

@@ -81,25 +81,28 @@ e2eSuite(
 				assert.equal(count(firstRequests, 'token'), 1);
 			});
 
-			it('a token that expired between executions is refreshed on the 401 and the run succeeds', async () => {
+			it('a token that expired between executions is refreshed on the 401, once for all calls in flight, and the run succeeds', async () => {
 				const { after, secondRequests } = await run();
 				assertAllPassports(after, 3);
 				const ocr = secondRequests.filter((r) => r.route === 'ocr');
 				const rejected = ocr.filter((r) => r.status === 401);
-				assert.equal(rejected.length, 1, 'the first call used the stored, now expired token (no new token up front)');
-				assert.equal(rejected[0].auth, 'expired');
-				assert.equal(count(secondRequests, 'token'), 1, 'one refresh');
+				// No first-call gate: the three calls go out at once with the stored token.
+				assert.ok(rejected.length >= 1 && rejected.length <= 3, `calls refused with the stored token: ${rejected.length}`);
+				assert.ok(rejected.every((r) => r.auth === 'expired'));
+				assert.equal(count(secondRequests, 'token'), 1, 'one login for all the refused calls');
 				assert.equal(ocr.filter((r) => r.status === 200).length, 3);
 			});
 
 			it('the multipart body is sent again, complete, after the refresh', async () => {
 				const { secondRequests } = await run();
 				const ocr = secondRequests.filter((r) => r.route === 'ocr');
-				const [rejected, retried] = ocr;
-				assert.equal(rejected.status, 401);
-				assert.equal(retried.status, 200, `the retry after the refresh: ${JSON.stringify(retried)}`);
-				assert.deepEqual(retried.files, rejected.files, 'same files, same sizes');
-				assert.deepEqual(retried.fields, rejected.fields, 'same fields');
+				const rejected = ocr.filter((r) => r.status === 401);
+				const retried = ocr.filter((r) => r.status === 200);
+				assert.ok(rejected.length >= 1);
+				for (const refused of rejected) {
+					const again = retried.find((r) => JSON.stringify(r.files) === JSON.stringify(refused.files) && JSON.stringify(r.fields) === JSON.stringify(refused.fields));
+					assert.ok(again, `the retry after the refresh, same files and fields as ${JSON.stringify(refused)}`);
+				}
 			});
 		});
 

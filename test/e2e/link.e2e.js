@@ -2,7 +2,9 @@
 /**
  * LINK Verify and LINK Certificate inside real n8n (`n8n execute`): an automatic verification
  * that passes, one that does not (NotCorrect), a country that is not an ISO code (nothing sent),
- * and a certified verification whose PDF LINK Certificate downloads once LINK has made it.
+ * ICAR answers (repeated codes, face comparison, national id, unknown codes mapped by the Field
+ * Mapping option), an image over the size limit (nothing sent), and a certified verification
+ * whose PDF LINK Certificate downloads once LINK has made it.
  */
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -17,7 +19,7 @@ const messageOf = (json) => json.error?.message;
 e2eSuite(
 	'link',
 	{
-		workflows: ['link-verify', 'link-certificate'],
+		workflows: ['link-verify', 'link-verify-icar', 'link-certificate'],
 		sandbox: { callbackDelayMs: 500 },
 	},
 	(env) => {
@@ -62,10 +64,66 @@ e2eSuite(
 				const { execution, requests } = await run();
 				const items = execution.json('LINK Verify', 0);
 				assert.equal(items.length, 3);
-				assert.match(messageOf(items[2]) ?? '', /^Item 3: "Expeditor Country"/, JSON.stringify(items[2]));
+				assert.match(messageOf(items[2]) ?? '', /^Item 3: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"/, JSON.stringify(items[2]));
 				const verifies = requests.filter((r) => r.route === 'verify');
 				assert.equal(verifies.length, 2, 'only items 1 and 2 reached LINK');
 				assert.ok(verifies.every((r) => r.status === 200), JSON.stringify(verifies));
+			});
+		});
+
+		describe('link verify ICAR answers', () => {
+			const run = env.once('verify-icar', async () => {
+				const mark = env.mark();
+				const execution = await env.execute('link-verify-icar');
+				return { execution, requests: env.requestsSince(mark, { vendor: 'link' }) };
+			});
+
+			it('repeated codes: both surnames, all MRZ lines, and a back-side FAIL next to the front-side OK', async () => {
+				const { execution } = await run();
+				assertRan(execution);
+				const record = execution.json('LINK Verify', 0)[0];
+				assert.equal(record.transactionId, 'e2e-link-icar');
+				assert.equal(record.surnames, 'LOPEZ FERNANDEZ', 'two SURNAME fields');
+				assert.equal(record.fullName, 'MARIA CARMEN LOPEZ FERNANDEZ');
+				assert.deepEqual(record.vendorDetails.fields.SURNAME, ['LOPEZ', 'FERNANDEZ']);
+				assert.equal(record.vendorDetails.fields.MRZ.length, 3, JSON.stringify(record.vendorDetails.fields.MRZ));
+				assert.deepEqual(record.vendorDetails.checks.TEST_EXPIRY_DATE, ['OK', 'FAIL']);
+				assert.equal(record.vendorDetails.checks.TEST_BIRTH_DATE, 'OK', 'the same value on both sides stays one value');
+			});
+
+			it('issuing country (EXPEDITOR, alpha-3), national id (ID_NUMBER) and the face comparison', async () => {
+				const { execution } = await run();
+				const [match, noMatch] = execution.json('LINK Verify', 0);
+				assert.equal(match.issuingCountry, 'ESP');
+				assert.equal(match.documentNumber, '87654321X');
+				assert.equal(match.personalNumber, '87654321X');
+				assert.equal(match.match, true);
+				assert.equal(match.matchScore, 0.91);
+				assert.equal(noMatch.personalNumber, '123435534');
+				assert.equal(noMatch.match, false);
+				assert.equal(noMatch.matchScore, 0.12);
+			});
+
+			it('Field Mapping: codes the node does not know fill the identity fields; no issuing-country code: the country sent', async () => {
+				const { execution } = await run();
+				const record = execution.json('LINK Verify', 0)[2];
+				assert.equal(record.vendorDetails.fields.NUM_DOCUMENTO, '12345678Z');
+				assert.equal(record.documentNumber, '12345678Z', 'NUM_DOCUMENTO mapped');
+				assert.equal(record.birthDate, '1963-10-31', 'FECHA_NACIMIENTO mapped and read as a date');
+				assert.equal(record.issuingCountry, 'PRT', 'PAIS_EXPEDICION is not mapped: PT was sent');
+			});
+
+			it('an image over Max Image Size: an error item naming item 4, the field and the option, nothing sent', async () => {
+				const { execution, requests } = await run();
+				const items = execution.json('LINK Verify', 0);
+				assert.equal(items.length, 4);
+				assert.equal(
+					messageOf(items[3]),
+					'Item 4: the image in "front" ("Front Image Property") is 0.19 MB; the node\'s limit ("Max Image Size (MB)") is 0.10 MB',
+					JSON.stringify(items[3]),
+				);
+				const verifies = requests.filter((r) => r.route === 'verify');
+				assert.equal(verifies.length, 3, 'only items 1 to 3 reached LINK');
 			});
 		});
 

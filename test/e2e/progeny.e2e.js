@@ -2,7 +2,8 @@
 /**
  * Progeny Passport OCR inside real n8n: an upload-then-poll service. A batch completes with its
  * items in input order, each task is polled until the sandbox's pending time is over, a failed
- * task becomes an error item, and a token that expires while tasks are polled is renewed.
+ * task becomes an error item, a token that expires while tasks are polled is renewed, and 50
+ * tasks wait at Progeny together while Concurrency bounds only the requests in flight.
  */
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -28,7 +29,7 @@ function tasksOf(requests) {
 e2eSuite(
 	'progeny',
 	{
-		workflows: ['progeny-batch', 'progeny-expiry'],
+		workflows: ['progeny-batch', 'progeny-expiry', 'progeny-many'],
 		sandbox: { taskPendingMs: TASK_PENDING_MS },
 	},
 	(env) => {
@@ -90,6 +91,52 @@ e2eSuite(
 			it('one token for the batch', async () => {
 				const { requests } = await run();
 				assert.equal(requests.filter((r) => r.route === 'token').length, 1);
+			});
+		});
+
+		describe('progeny 50 passports', () => {
+			const MANY_PENDING_MS = 3000;
+			const run = env.once('many', async () => {
+				const mark = env.mark();
+				const execution = await env.execute('progeny-many');
+				return { execution, requests: env.requestsSince(mark, { vendor: 'progeny' }) };
+			});
+
+			it('every item in input order with its own result; the failed task is an error item in its place', async () => {
+				const { execution } = await run();
+				assertRan(execution);
+				const items = execution.items('Progeny', 0);
+				assert.equal(items.length, 50);
+				items.forEach((item, index) => assert.deepEqual(item.pairedItem, { item: index }));
+				const expected = ['FE123456', 'XX008080', 'PX7654321'];
+				items.forEach((item, index) => {
+					if (index === 7) {
+						assert.equal(item.json.error?.code, 'FAILURE', JSON.stringify(item.json));
+						assert.match(item.json.error?.taskId ?? '', /^[0-9a-f-]{36}$/);
+					} else {
+						assert.equal(item.json.documentNumber, expected[index % 3], `item ${index}: ${JSON.stringify(item.json).slice(0, 300)}`);
+					}
+				});
+				const taskIds = items.map((item) => item.json.transactionId ?? item.json.error?.taskId);
+				assert.equal(new Set(taskIds).size, 50, 'one task per item');
+			});
+
+			it('the tasks wait at Progeny together (more than Concurrency unfinished at once), with no extra look-ups', async () => {
+				const { execution, requests } = await run();
+				const tasks = tasksOf(requests);
+				assert.equal(tasks.size, 50, 'fifty uploads');
+				const firstEnd = Math.min(...[...tasks.values()].map(({ polls }) => polls[polls.length - 1].t));
+				const uploadedBeforeFirstEnd = [...tasks.values()].filter(({ upload }) => upload.t < firstEnd).length;
+				// Bounding the tasks by Concurrency (5) allowed at most 5 unfinished tasks at a time.
+				assert.ok(uploadedBeforeFirstEnd > 5, `${uploadedBeforeFirstEnd} tasks uploaded before the first one was read`);
+				// First look after 0.5 s, then one every 0.5 s: at most 3000 / 500 + 1 looks, one more for slack.
+				const looks = [...tasks.values()].map(({ polls }) => polls.length);
+				assert.ok(Math.max(...looks) <= MANY_PENDING_MS / 500 + 2, `looks per task: ${looks}`);
+				const [nodeRun] = execution.nodeRuns('Progeny');
+				env.note(
+					`progeny 50 passports (task ${MANY_PENDING_MS} ms, interval 0.5 s, Concurrency 5): node ${nodeRun?.executionTime} ms, ` +
+						`${uploadedBeforeFirstEnd} uploaded before the first result, ${looks.reduce((a, b) => a + b, 0)} look-ups (max ${Math.max(...looks)} per task)`,
+				);
 			});
 		});
 

@@ -31,6 +31,8 @@ export interface RunSetup {
 	credential?: CredentialSetup;
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
+	/** Receives what the node logs through `this.logger` (n8n's Logger: debug, info, warn, error). */
+	logger?: Record<'debug' | 'info' | 'warn' | 'error', (message: string, meta?: object) => void>;
 }
 
 export const testNode: INode = {
@@ -79,12 +81,26 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		headers,
 		body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(String(body)),
 	});
-	const response = await fetch(url, {
-		method: options.method ?? 'GET',
-		headers,
-		body,
-		signal: options.abortSignal as AbortSignal | undefined,
-	});
+	// As axios does in n8n: a time-out is ECONNABORTED, a failed connection keeps its code.
+	const timeout = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+	const signals = [timeout, options.abortSignal as AbortSignal | undefined].filter((s): s is AbortSignal => s !== undefined);
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method: options.method ?? 'GET',
+			headers,
+			body,
+			signal: signals.length ? AbortSignal.any(signals) : undefined,
+			redirect: options.disableFollowRedirect ? 'manual' : 'follow',
+		});
+	} catch (error) {
+		if (timeout?.aborted) {
+			throw Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { name: 'AxiosError', code: 'ECONNABORTED' });
+		}
+		const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+		const code = cause?.code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : cause?.code;
+		throw Object.assign(new Error(cause?.message ?? String(error)), { name: 'AxiosError', code });
+	}
 	const bytes = Buffer.from(await response.arrayBuffer());
 	let data: unknown = bytes;
 	if (options.encoding !== 'arraybuffer') {
@@ -96,7 +112,7 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		}
 	}
 	const responseHeaders = Object.fromEntries([...(response.headers as unknown as Iterable<[string, string]>)]);
-	if (response.status >= 400) {
+	if (response.status >= 300) {
 		throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
 			name: 'AxiosError',
 			isAxiosError: true,
@@ -110,16 +126,27 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 
 /** Emulates n8n-core's httpRequestWithAuthentication for an IAuthenticateGeneric credential. */
 export function authenticatedRequester(credential: CredentialSetup | undefined, node: INode = testNode) {
-	return async (credentialType: string, options: IHttpRequestOptions): Promise<unknown> => {
+	return async function (
+		this: { getCredentials?: (type: string) => Promise<ICredentialDataDecryptedObject> } | undefined,
+		credentialType: string,
+		options: IHttpRequestOptions,
+		additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
+	): Promise<unknown> {
 		if (!credential || credential.type.name !== credentialType) {
 			throw new Error(`No credential of type ${credentialType} in this test`);
 		}
-		const { type, data } = credential;
+		const { type } = credential;
+		// As n8n does: the decrypted data the node handed over, else the credential read again.
+		const data =
+			additional?.credentialsDecrypted?.data ??
+			(this?.getCredentials ? await this.getCredentials(credentialType) : credential.data);
 		const expirable = type.properties.find((property) => property.typeOptions?.expirable)?.name;
 		const refresh = async () => {
 			if (!type.preAuthentication) return;
 			const extra = await type.preAuthentication.call({ helpers: { httpRequest } } as never, data);
 			Object.assign(data, extra);
+			// n8n stores the new token with the credential.
+			Object.assign(credential.data, extra);
 		};
 		const send = async () => {
 			const authentication = (type.authenticate ?? {}) as { properties?: { headers?: IDataObject } };
@@ -177,11 +204,12 @@ export function baseContext(setup: RunSetup) {
 		getNodeParameter: parameterGetter(setup.parameters),
 		continueOnFail: () => setup.continueOnFail ?? false,
 		getExecutionCancelSignal: () => setup.signal,
+		getExecutionId: () => 'test-execution-1',
 		getCredentials: async (type: string) => {
 			if (!setup.credential || setup.credential.type.name !== type) throw new Error(`No credential ${type}`);
 			return setup.credential.data;
 		},
-		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		logger: setup.logger ?? { debug() {}, info() {}, warn() {}, error() {} },
 		helpers: {
 			httpRequest,
 			httpRequestWithAuthentication: authenticatedRequester(setup.credential),

@@ -91,39 +91,96 @@ function readVerifyRequest(body) {
 const normal = (code, value) => ({ type: 'Normal', code, value: String(value), description: code });
 const validation = (code, value) => ({ type: 'Validation', code, value: String(value), description: code });
 
-/** The automatic verification's field list for one person and outcome. */
-function verificationFields(person, { result, sides, faceImage, noMatch }) {
+/** ICAO 9303 check digit (weights 7, 3, 1; "<" is 0, A-Z are 10-35). */
+function checkDigit(text) {
+	let sum = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		const value = c === '<' ? 0 : /[0-9]/.test(c) ? Number(c) : c.charCodeAt(0) - 55;
+		sum += value * [7, 3, 1][i % 3];
+	}
+	return String(sum % 10);
+}
+
+const mrzPart = (text) => text.toUpperCase().replace(/[^A-Z0-9]+/g, '<');
+const mrzText = (text, length) => text.padEnd(length, '<').slice(0, length);
+const mrzDate = (ymd) => ymd.slice(2).replace(/-/g, '');
+
+/** The machine-readable zone: TD1 (three lines of 30) on an ID card, TD3 (two of 44) on a passport. */
+function mrzLines(p) {
+	const names = `${mrzPart(p.icarSurnames.join(' '))}<<${mrzPart(p.givenNames)}`;
+	const birth = mrzDate(p.dateOfBirth);
+	const expiry = mrzDate(p.dateOfExpiry);
+	const sex = p.gender === 'F' || p.gender === 'M' ? p.gender : '<';
+	if (p.documentType === 'PASSPORT') {
+		const number = mrzText(p.documentNumber, 9);
+		return [
+			mrzText(`P<${p.countryCodeOfIssuance}${names}`, 44),
+			`${number}${checkDigit(number)}${p.nationalityCode}${birth}${checkDigit(birth)}${sex}${expiry}${checkDigit(expiry)}${mrzText('', 14)}0<`.slice(0, 44),
+		];
+	}
+	const number = mrzText(p.documentNumber, 9);
+	return [
+		mrzText(`ID${p.countryCodeOfIssuance}${number}${checkDigit(number)}${p.personalGovernmentId}`, 30),
+		mrzText(`${birth}${checkDigit(birth)}${sex}${expiry}${checkDigit(expiry)}${p.nationalityCode}`, 29) + '0',
+		mrzText(names, 30),
+	];
+}
+
+/**
+ * Codes an account of another configuration might use (marker CODES=ES): the node knows none of
+ * them, its "Field Mapping" option maps them.
+ */
+const SPANISH_CODES = { DOCUMENT_NUMBER: 'NUM_DOCUMENTO', BIRTH_DATE: 'FECHA_NACIMIENTO', EXPEDITOR: 'PAIS_EXPEDICION' };
+
+/**
+ * The automatic verification's field list for one person and outcome, as LINK's ICAR engine
+ * writes it: SURNAME once per surname, MRZ once per line, EXPEDITOR, ID_NUMBER (the national id
+ * on an ID card), checks of each side repeated (marker SIDE2FAIL=<check> fails the second
+ * side's), and the face recognition's verdict and ratio when a face image came.
+ */
+function verificationFields(person, { result, sides, faceImage, noMatch, side2Fail, codes }) {
 	if (result === 'NotProcessed') return [];
 	const expired = new Date(person.dateOfExpiry) < new Date();
+	const code = (name) => (codes === 'ES' && SPANISH_CODES[name]) || name;
 	const fields = [
 		normal('TYPE', person.documentType === 'PASSPORT' ? 'PASSPORT' : 'IDENTITY'),
 		normal('SIDE', sides),
-		normal('DOCUMENT_NUMBER', person.documentNumber),
+		normal(code('DOCUMENT_NUMBER'), person.documentNumber),
 		normal('NAME', person.givenNames),
-		normal('SURNAME', person.surname),
-		normal('FIRST_SURNAME', person.firstSurname),
-		normal('SECOND_SURNAME', person.secondSurname),
-		normal('BIRTH_DATE', icarDate(person.dateOfBirth)),
+		...person.icarSurnames.map((surname) => normal('SURNAME', surname)),
+		normal(code('BIRTH_DATE'), icarDate(person.dateOfBirth)),
 		normal('EXPIRY_DATE', icarDate(person.dateOfExpiry)),
 		normal('ISSUE_DATE', icarDate(person.dateOfIssuance)),
 		normal('NATIONALITY', person.nationalityCode),
 		normal('SEX', person.gender),
-		normal('ISSUING_STATE', person.countryCodeOfIssuance),
-		normal('PERSONAL_NUMBER', person.personalGovernmentId),
-		normal('PLACE_OF_BIRTH', person.placeOfBirth),
+		normal(code('EXPEDITOR'), person.countryCodeOfIssuance),
 	];
+	if (person.documentType !== 'PASSPORT' && person.personalGovernmentId) fields.push(normal('ID_NUMBER', person.personalGovernmentId));
+	fields.push(normal('PLACE_OF_BIRTH', person.placeOfBirth));
 	if (person.address.addressLine1) fields.push(normal('ADDRESS', `${person.address.addressLine1}, ${person.address.addressLine2}`));
 	fields.push(
+		...mrzLines(person).map((line) => normal('MRZ', line)),
 		normal('QUALITY_IMAGE_BLURRING', 'IQ_GOOD 11%'),
 		normal('ICAR_RESULT_DOCUMENT_ID', person.icarId),
 		validation('TEST_GLOBAL_AUTHENTICITY_VALUE', result === 'NotCorrect' ? 'FAIL' : 'OK'),
 		validation('TEST_GLOBAL_AUTHENTICITY_RATIO', result === 'NotCorrect' ? '0.31' : '0.97'),
 		validation('TEST_MRZ_CHECKSUM', 'OK'),
-		validation('TEST_EXPIRY_DATE', expired ? 'FAIL' : 'OK'),
-		validation('TEST_BIRTH_DATE', 'OK'),
 	);
+	// The dates are checked on each side: printed on the front, in the MRZ on the back.
+	for (let side = 1; side <= Number(sides); side++) {
+		for (const check of ['TEST_EXPIRY_DATE', 'TEST_BIRTH_DATE']) {
+			const ok = check === 'TEST_EXPIRY_DATE' ? !expired : true;
+			fields.push(validation(check, ok && !(side === 2 && side2Fail === check) ? 'OK' : 'FAIL'));
+		}
+	}
 	if (sides === '2' || result === 'Warning') fields.push(validation('TEST_SIDE_CORRESPONDENCE', result === 'Warning' ? 'FAIL' : 'OK'));
-	if (faceImage) fields.push(validation('TEST_FACE_COMPARISON', noMatch ? 'FAIL' : 'OK'));
+	if (faceImage) {
+		fields.push(
+			validation('TEST_FACE_RECOGNITION_VALUE', noMatch ? 'FAIL' : 'OK'),
+			validation('TEST_FACE_RECOGNITION_RATIO', noMatch ? '0.12' : '0.91'),
+		);
+	}
 	return fields;
 }
 
@@ -326,6 +383,8 @@ module.exports = function createLink(sb) {
 					sides: String(request.images.length),
 					faceImage: request.images[0].faceImage !== undefined,
 					noMatch: markers.NOMATCH === '1',
+					side2Fail: markers.SIDE2FAIL,
+					codes: markers.CODES,
 				}),
 			},
 		};

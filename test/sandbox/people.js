@@ -192,6 +192,7 @@ const linkDocuments = [
 		firstSurname: 'LUIS ALBERTO', // sic, as in the seed
 		secondSurname: 'DE TODOS LOS SANTOS',
 		surname: 'GARCIA DE TODOS LOS SANTOS',
+		icarSurnames: ['GARCIA', 'DE TODOS LOS SANTOS'], // LINK's automatic answer: one SURNAME field each
 		fullName: 'LUIS ALBERTO GARCIA DE TODOS LOS SANTOS',
 		address: { addressLine1: 'CALLE SIN NOMBRE, 34 23º 17', addressLine2: '28001 MADRID', city: 'MADRID', postalCode: '28001', stateOrProvince: 'MAD' },
 	},
@@ -213,6 +214,7 @@ const linkDocuments = [
 		firstSurname: 'LOPEZ',
 		secondSurname: 'FERNANDEZ',
 		surname: 'LOPEZ FERNANDEZ',
+		icarSurnames: ['LOPEZ', 'FERNANDEZ'],
 		fullName: 'MARIA CARMEN LOPEZ FERNANDEZ',
 		address: { addressLine1: 'CARRER DE MALLORCA, 401 3º 2ª', addressLine2: '08013 BARCELONA', city: 'BARCELONA', postalCode: '08013', stateOrProvince: 'B' },
 	},
@@ -234,6 +236,7 @@ const linkDocuments = [
 		firstSurname: 'DUBOIS',
 		secondSurname: '',
 		surname: 'DUBOIS',
+		icarSurnames: ['DUBOIS'],
 		fullName: 'CLAIRE ISABELLE DUBOIS',
 		address: { addressLine1: '', addressLine2: '', city: '', postalCode: '', stateOrProvince: '' },
 	},

@@ -324,7 +324,21 @@ describe('LINK Mobility', () => {
 		expect(ok.status).toBe(200);
 		expect(ok.body.idVerification).toMatchObject({ status: 'Completed', process: 'Automatic', result: 'Ok', warning: '' });
 		const codes = Object.fromEntries(ok.body.idVerification.fields.map((f) => [f.code, f.value]));
-		expect(codes).toMatchObject({ DOCUMENT_NUMBER: '12345678Z', NAME: 'LUIS', SEX: 'M', TEST_GLOBAL_AUTHENTICITY_VALUE: 'OK', TEST_SIDE_CORRESPONDENCE: 'OK', TEST_FACE_COMPARISON: 'OK', ICAR_RESULT_DOCUMENT_ID: 'IDESPC1' });
+		expect(codes).toMatchObject({ DOCUMENT_NUMBER: '12345678Z', NAME: 'LUIS', SEX: 'M', EXPEDITOR: 'ESP', ID_NUMBER: '123435534', TEST_GLOBAL_AUTHENTICITY_VALUE: 'OK', TEST_SIDE_CORRESPONDENCE: 'OK', TEST_FACE_RECOGNITION_VALUE: 'OK', TEST_FACE_RECOGNITION_RATIO: '0.91', ICAR_RESULT_DOCUMENT_ID: 'IDESPC1' });
+		// ICAR repeats codes: one SURNAME per surname, one MRZ per line, the date checks per side.
+		const all = (body, code) => body.idVerification.fields.filter((f) => f.code === code).map((f) => f.value);
+		expect(all(ok.body, 'SURNAME')).toEqual(['GARCIA', 'DE TODOS LOS SANTOS']);
+		expect(all(ok.body, 'MRZ').map((line) => line.length)).toEqual([30, 30, 30]);
+		expect(all(ok.body, 'MRZ')[0]).toMatch(/^IDESP12345678Z/);
+		expect(all(ok.body, 'TEST_EXPIRY_DATE')).toEqual(['OK', 'OK']);
+		const side2Fail = await post('/link/identity/verify', { token, json: verifyBody({}, [{ content: b64(makeJpeg('SIDE2FAIL=TEST_EXPIRY_DATE')) }, { content: b64(makeJpeg()) }]) });
+		expect(all(side2Fail.body, 'TEST_EXPIRY_DATE')).toEqual(['OK', 'FAIL']);
+		const spanishCodes = await post('/link/identity/verify', { token, json: verifyBody({}, [{ content: b64(makeJpeg('CODES=ES')) }]) });
+		expect(all(spanishCodes.body, 'NUM_DOCUMENTO')).toEqual(['12345678Z']);
+		expect(all(spanishCodes.body, 'DOCUMENT_NUMBER')).toEqual([]);
+		const passport = await post('/link/identity/verify', { token, json: verifyBody({}, [{ content: b64(makeJpeg('PERSON=3')) }]) });
+		expect(all(passport.body, 'MRZ').map((line) => line.length)).toEqual([44, 44]);
+		expect(all(passport.body, 'ID_NUMBER')).toEqual([]);
 		expect(ok.body.certification).toBeUndefined();
 		const notCorrect = await post('/link/identity/verify', { token, json: verifyBody({}, [{ content: b64(makeJpeg('RESULT=NotCorrect;PERSON=2')) }]) });
 		expect(notCorrect.body.idVerification.result).toBe('NotCorrect');
@@ -337,7 +351,7 @@ describe('LINK Mobility', () => {
 		const notProcessed = await post('/link/identity/verify', { token, json: verifyBody({}, [{ content: b64(makeJpeg('RESULT=NotProcessed')) }]) });
 		expect(notProcessed.body.idVerification).toMatchObject({ result: 'NotProcessed', fields: [] });
 		const noMatch = await post('/link/identity/verify', { token, json: verifyBody({}, [{ content: b64(makeJpeg()), faceImage: b64(makeJpeg('NOMATCH=1')) }]) });
-		expect(noMatch.body.idVerification.fields.find((f) => f.code === 'TEST_FACE_COMPARISON').value).toBe('FAIL');
+		expect(noMatch.body.idVerification.fields.find((f) => f.code === 'TEST_FACE_RECOGNITION_VALUE').value).toBe('FAIL');
 		expect(sb.requests.find((r) => r.route === 'verify').files.map((f) => f.name)).toEqual(['images[0].content', 'images[0].faceImage', 'images[1].content']);
 	});
 

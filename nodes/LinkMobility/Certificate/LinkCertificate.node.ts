@@ -1,15 +1,17 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption } from '../../shared/descriptions';
-import { processItems } from '../../shared/items';
+import {
+	concurrencyOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../../shared/descriptions';
+import { processWaitingItems } from '../../shared/poll';
 import { certificateItem, DEFAULT_CERTIFICATE_PROPERTY } from '../actions/certificate';
-import type { CertificateParameters } from '../actions/certificate';
 import { linkContext } from '../transport';
 
 export class LinkCertificate implements INodeType {
@@ -86,6 +88,14 @@ export class LinkCertificate implements INodeType {
 				options: [
 					concurrencyOption,
 					{
+						displayName: 'Keep Input Fields',
+						name: 'keepInputFields',
+						type: 'boolean',
+						default: true,
+						description:
+							"Whether to keep the input item's fields (for example the person's record from LINK Verify) in the output, next to <code>requestId</code>, <code>fileName</code> and <code>ready</code>",
+					},
+					{
 						displayName: 'Poll Interval (Seconds)',
 						name: 'pollInterval',
 						type: 'number',
@@ -93,6 +103,8 @@ export class LinkCertificate implements INodeType {
 						default: 10,
 						description: 'With "Wait Until Ready": how long to wait between two attempts',
 					},
+					requestTimeoutOption,
+					retryUncertainOption,
 					{
 						displayName: 'Timeout (Seconds)',
 						name: 'timeout',
@@ -118,23 +130,7 @@ export class LinkCertificate implements INodeType {
 		const link = await linkContext(this);
 		const { concurrency } = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
 		return [
-			await processItems(
-				this,
-				async (itemIndex) => {
-					const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-					const parameters: CertificateParameters = {
-						operation: this.getNodeParameter('operation', itemIndex) as CertificateParameters['operation'],
-						binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex, '') as string,
-						waitUntilReady: options.waitUntilReady === true,
-						wait: {
-							pollInterval: Number(options.pollInterval ?? 10),
-							timeout: Number(options.timeout ?? 300),
-						},
-					};
-					return await certificateItem(this, link, itemIndex, parameters);
-				},
-				concurrency,
-			),
+			await processWaitingItems(this, async (itemIndex, item) => await certificateItem(this, link, itemIndex, item), concurrency),
 		];
 	}
 }

@@ -5,16 +5,49 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { concurrencyOption, imageProperty, includeRawOption } from '../../shared/descriptions';
+import {
+	concurrencyOption,
+	imageProperty,
+	includeRawOption,
+	requestTimeoutOption,
+	retryUncertainOption,
+} from '../../shared/descriptions';
 import { processItems } from '../../shared/items';
 import { pingItem, verifyItem } from '../actions/verify';
 import type { VerifyOptions } from '../actions/verify';
+import { COUNTRY_OPTIONS } from '../countries';
+import { MAPPABLE_FIELDS } from '../normalize';
+import type { MappableField } from '../normalize';
 import { linkContext } from '../transport';
 
 const TRIGGER_URL_HINT =
 	'Paste the <b>Production URL</b> of a LINK Trigger node here (with <code>?token=…</code> if the trigger has a Secret Token). Empty: the callback URL set in your LINK account.';
 
 const forVerify = { show: { operation: ['verify'] } };
+
+const IDENTITY_FIELD_LABELS: Record<MappableField, string> = {
+	address: 'Address',
+	birthDate: 'Birth Date',
+	documentNumber: 'Document Number',
+	documentType: 'Document Type',
+	expiryDate: 'Expiry Date',
+	fullName: 'Full Name',
+	gender: 'Gender',
+	givenNames: 'Given Names',
+	issueDate: 'Issue Date',
+	issuingCountry: 'Issuing Country',
+	match: 'Match (Face Comparison Verdict)',
+	matchScore: 'Match Score',
+	nationality: 'Nationality',
+	personalNumber: 'Personal Number',
+	surnames: 'Surnames',
+};
+
+const IDENTITY_FIELD_OPTIONS = MAPPABLE_FIELDS.map((field) => ({
+	name: IDENTITY_FIELD_LABELS[field],
+	value: field,
+	description: `Fills <code>${field}</code>`,
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 export class LinkVerify implements INodeType {
 	description: INodeTypeDescription = {
@@ -82,13 +115,15 @@ export class LinkVerify implements INodeType {
 				displayOptions: forVerify,
 			},
 			{
-				displayName: 'Expeditor Country',
+				// The name is LINK's field, kept so that saved workflows keep their value.
+				displayName: 'Issuing Country',
 				name: 'expeditorCountry',
-				type: 'string',
+				type: 'options',
+				options: COUNTRY_OPTIONS,
 				default: 'ES',
 				required: true,
-				placeholder: 'ES',
-				description: 'Country that issued the document, as a two-letter ISO 3166-1 alpha-2 code (ES, PT, FR, GB…)',
+				description:
+					'Country that issued the document (LINK\'s <code>expeditorCountry</code>). An expression must give a two-letter ISO 3166-1 alpha-2 code (ES, PT, FR, GB…).',
 				displayOptions: forVerify,
 			},
 			{
@@ -146,7 +181,55 @@ export class LinkVerify implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				displayOptions: forVerify,
-				options: [concurrencyOption, includeRawOption],
+				options: [
+					concurrencyOption,
+					{
+						displayName: 'Field Mapping',
+						name: 'fieldMapping',
+						type: 'fixedCollection',
+						typeOptions: { multipleValues: true },
+						default: {},
+						placeholder: 'Add Field',
+						description:
+							'LINK field codes to read into identity fields, before the built-in codes. For an account whose answers use codes the node does not know; every code stays under <code>vendorDetails.fields</code> anyway.',
+						options: [
+							{
+								displayName: 'Mapping',
+								name: 'mappings',
+								values: [
+									{
+										displayName: 'LINK Field Code',
+										name: 'code',
+										type: 'string',
+										default: '',
+										placeholder: 'e.g. NUMERO_SOPORTE',
+										description: 'The <code>code</code> of a field in LINK\'s answer (case and separators ignored)',
+									},
+									{
+										displayName: 'Identity Field',
+										name: 'field',
+										type: 'options',
+										options: IDENTITY_FIELD_OPTIONS,
+										default: 'documentNumber',
+										description: 'The field of the output record it fills',
+									},
+								],
+							},
+						],
+					},
+					includeRawOption,
+					{
+						displayName: 'Max Image Size (MB)',
+						name: 'maxImageSize',
+						type: 'number',
+						typeOptions: { minValue: 0.1, numberPrecision: 1 },
+						default: 10,
+						description:
+							'Larger images fail the item before anything is sent. LINK documents no limit; raise it if your LINK account takes larger images.',
+					},
+					requestTimeoutOption,
+					retryUncertainOption,
+				],
 			},
 		],
 	};

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { waitUnlessCancelled } from '../../shared/wait';
+import { pollUntil, readSeconds } from '../../shared/poll';
+import type { WaitingItem } from '../../shared/poll';
 import { linkRequest, unexpectedAnswer } from '../transport';
 import type { CallSubject, LinkContext } from '../transport';
 
@@ -109,20 +110,26 @@ export interface WaitOptions {
 	timeout: number;
 }
 
-/** Downloads a certificate, asking again every `pollInterval` seconds until `timeout`. */
+export const WAIT_DEFAULTS: WaitOptions = { pollInterval: 10, timeout: 300 };
+
+/**
+ * Asks again every `pollInterval` seconds after a first attempt made at `startedAt`, the last
+ * attempt at the timeout (the shared deadline rule). `call` runs one attempt when its turn comes.
+ */
 export async function waitForCertificate(
 	ctx: IExecuteFunctions,
 	link: LinkContext,
 	location: CertificateLocation,
-	wait: WaitOptions,
+	wait: WaitOptions & { startedAt: number },
 	itemIndex: number,
+	call: (attempt: () => Promise<Buffer | undefined>) => Promise<Buffer | undefined> = async (attempt) => await attempt(),
 ): Promise<Buffer> {
-	const intervalMs = Math.max(0, wait.pollInterval) * 1000;
-	const deadline = Date.now() + Math.max(0, wait.timeout) * 1000;
-	for (;;) {
-		const { pdf } = await fetchCertificateOnce(link, location, { itemIndex });
-		if (pdf) return pdf;
-		if (Date.now() + intervalMs > deadline) {
+	const intervalMs = wait.pollInterval * 1000;
+	return await pollUntil(
+		ctx,
+		{ firstDelayMs: intervalMs, intervalMs, deadline: wait.startedAt + wait.timeout * 1000 },
+		async () => await call(async () => (await fetchCertificateOnce(link, location, { itemIndex })).pdf),
+		() => {
 			const error = new NodeOperationError(
 				ctx.getNode(),
 				`Item ${itemIndex + 1}: LINK Mobility had no certificate for request ${location.requestId} within ${wait.timeout} seconds`,
@@ -133,17 +140,25 @@ export async function waitForCertificate(
 				},
 			);
 			error.context.requestId = location.requestId;
-			throw error;
-		}
-		await waitUnlessCancelled(ctx, intervalMs);
-	}
+			return error;
+		},
+	);
 }
 
-export interface CertificateParameters {
-	operation: 'byId' | 'byUrl';
-	binaryPropertyName: string;
-	waitUntilReady: boolean;
-	wait: WaitOptions;
+/** The options of one item; wrong seconds name the item and the option, before anything is sent. */
+function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): WaitOptions {
+	return {
+		pollInterval: readSeconds(ctx, itemIndex, options.pollInterval, {
+			label: 'Poll Interval (Seconds)',
+			default: WAIT_DEFAULTS.pollInterval,
+			allowZero: false,
+		}),
+		timeout: readSeconds(ctx, itemIndex, options.timeout, {
+			label: 'Timeout (Seconds)',
+			default: WAIT_DEFAULTS.timeout,
+			allowZero: false,
+		}),
+	};
 }
 
 function locate(ctx: IExecuteFunctions, link: LinkContext, operation: string, itemIndex: number): CertificateLocation {
@@ -176,20 +191,38 @@ function locate(ctx: IExecuteFunctions, link: LinkContext, operation: string, it
 	return { requestId, target: certificatePath(requestId) };
 }
 
+/**
+ * LINK Certificate for one item. The first attempt is the item's start; with Wait Until Ready
+ * the later attempts take turns with the other items' calls, so Concurrency bounds the downloads
+ * in flight, not the certificates waited for.
+ */
 export async function certificateItem(
 	ctx: IExecuteFunctions,
 	link: LinkContext,
 	itemIndex: number,
-	parameters: CertificateParameters,
+	{ start, call }: WaitingItem,
 ): Promise<INodeExecutionData> {
-	const location = locate(ctx, link, parameters.operation, itemIndex);
-	const pdf = parameters.waitUntilReady
-		? await waitForCertificate(ctx, link, location, parameters.wait, itemIndex)
-		: await downloadCertificate(link, location, { itemIndex });
+	const first = await start(async () => {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const waitUntilReady = options.waitUntilReady === true;
+		const wait = waitUntilReady ? readWaitOptions(ctx, itemIndex, options) : undefined;
+		const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+		const property =
+			String(ctx.getNodeParameter('binaryPropertyName', itemIndex, '') ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
+		const keepInputFields = options.keepInputFields !== false;
+		const location = locate(ctx, link, operation, itemIndex);
+		const startedAt = Date.now();
+		const { pdf, notReady } = await fetchCertificateOnce(link, location, { itemIndex });
+		if (!pdf && !wait) throw notReady;
+		return { location, property, keepInputFields, wait: wait && { ...wait, startedAt }, pdf };
+	});
+	const { location, property, keepInputFields, wait } = first;
+	const pdf = first.pdf ?? (await waitForCertificate(ctx, link, location, wait!, itemIndex, call));
 	const fileName = certificateFileName(location.requestId);
-	const property = parameters.binaryPropertyName.trim() || DEFAULT_CERTIFICATE_PROPERTY;
+	// The input's fields (the person's record) stay with the PDF, so no Merge is needed.
+	const input = keepInputFields ? ctx.getInputData()[itemIndex]?.json ?? {} : {};
 	return {
-		json: { requestId: location.requestId, fileName, ready: true },
+		json: { ...input, requestId: location.requestId, fileName, ready: true },
 		binary: { [property]: await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf') },
 	};
 }

@@ -2,43 +2,98 @@ import { randomUUID } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { readImage, readImageParameter } from '../../shared/binaryImage';
+import type { ImageRules } from '../../shared/binaryImage';
 import { checkCountryCode } from '../countries';
-import { normalizeVerifyAnswer } from '../normalize';
+import { MAPPABLE_FIELDS, normalizeVerifyAnswer } from '../normalize';
+import type { FieldMapping, MappableField } from '../normalize';
 import { LINK_IMAGE_RULES, linkRequest, unexpectedAnswer } from '../transport';
 import type { LinkContext } from '../transport';
 
 export interface VerifyOptions {
 	includeRaw?: boolean;
 	concurrency?: number;
+	/** Per image, in MB (1 MB = 1,048,576 bytes). */
+	maxImageSize?: number;
+	fieldMapping?: { mappings?: Array<{ code?: string; field?: string }> };
+}
+
+const MEGABYTE = 1024 * 1024;
+
+/** The image rules with the user's size limit ("Max Image Size"), checked before anything is sent. */
+function imageRules(ctx: IExecuteFunctions, itemIndex: number, options: VerifyOptions): ImageRules {
+	if (options.maxImageSize === undefined) return LINK_IMAGE_RULES;
+	const megabytes = Number(options.maxImageSize);
+	if (!Number.isFinite(megabytes) || megabytes <= 0) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex + 1}: "Max Image Size (MB)" must be a positive number, got "${options.maxImageSize}"`,
+			{ itemIndex },
+		);
+	}
+	return { ...LINK_IMAGE_RULES, maxBytes: Math.round(megabytes * MEGABYTE) };
+}
+
+/** The "Field Mapping" rows, checked: a row without a code or with an unknown field fails the item. */
+function fieldMapping(ctx: IExecuteFunctions, itemIndex: number, options: VerifyOptions): FieldMapping[] {
+	return (options.fieldMapping?.mappings ?? []).map((row, index) => {
+		const code = String(row.code ?? '').trim();
+		const field = String(row.field ?? '').trim();
+		const problem =
+			code === ''
+				? 'has no LINK field code'
+				: (MAPPABLE_FIELDS as readonly string[]).includes(field)
+					? undefined
+					: `names an unknown identity field "${field}"`;
+		if (problem) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex + 1}: "Field Mapping" row ${index + 1} ${problem}`,
+				{ itemIndex, description: `Identity fields: ${MAPPABLE_FIELDS.join(', ')}.` },
+			);
+		}
+		return { code, field: field as MappableField };
+	});
 }
 
 const isObject = (value: unknown): value is IDataObject =>
 	value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Reads an optional image: an empty property name means "not sent". */
-async function optionalImage(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string) {
+async function optionalImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter: string,
+	label: string,
+	rules: ImageRules,
+) {
 	const property = String(ctx.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
-	return property === '' ? undefined : await readImage(ctx, itemIndex, property, label, LINK_IMAGE_RULES);
+	return property === '' ? undefined : await readImage(ctx, itemIndex, property, label, rules);
 }
 
 /**
  * Builds the documented `POST /identity/verify` body from the item, checking everything first so
  * that a bad input fails here, naming the item and the field, and nothing is sent.
  */
-export async function buildVerifyBody(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function buildVerifyBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: VerifyOptions = {},
+): Promise<IDataObject> {
 	const item = `Item ${itemIndex + 1}`;
+	// An expression may give any text: only an ISO code is sent.
 	const country = checkCountryCode(ctx.getNodeParameter('expeditorCountry', itemIndex));
 	if (!country.valid) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${item}: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "${country.code}"`,
+			`${item}: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "${country.code}"`,
 			{ itemIndex, description: country.hint },
 		);
 	}
 
-	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Property', LINK_IMAGE_RULES);
-	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Property');
-	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Property');
+	const rules = imageRules(ctx, itemIndex, options);
+	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Property', rules);
+	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Property', rules);
+	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Property', rules);
 
 	const first: IDataObject = { content: front.data.toString('base64') };
 	// LINK compares the face with the document when the first image carries it.
@@ -70,7 +125,8 @@ export async function verifyItem(
 	itemIndex: number,
 	options: VerifyOptions,
 ): Promise<INodeExecutionData> {
-	const body = await buildVerifyBody(ctx, itemIndex);
+	const mapping = fieldMapping(ctx, itemIndex, options);
+	const body = await buildVerifyBody(ctx, itemIndex, options);
 	const requestId = body.id as string;
 	const answer = await linkRequest(link, 'POST', '/identity/verify', body, { itemIndex, requestId });
 	if (!isObject(answer) || !isObject(answer.idVerification)) {
@@ -79,14 +135,19 @@ export async function verifyItem(
 	// NotCorrect, NotProcessed and Warning are verdicts, not failures: they are output as such.
 	const record = normalizeVerifyAnswer(
 		answer,
-		{ requestId, expeditorCountry: body.expeditorCountry as string },
+		{
+			requestId,
+			expeditorCountry: body.expeditorCountry as string,
+			faceImage: (body.images as IDataObject[])[0].faceImage !== undefined,
+			mapping,
+		},
 		options.includeRaw !== false,
 	);
 	return { json: record };
 }
 
 export async function pingItem(link: LinkContext, itemIndex: number): Promise<INodeExecutionData> {
-	const answer = await linkRequest(link, 'POST', '/ping', undefined, { itemIndex });
+	const answer = await linkRequest(link, 'POST', '/ping', undefined, { itemIndex, idempotent: true });
 	if (!isObject(answer)) throw unexpectedAnswer(link.ctx, 'ping', { itemIndex });
 	return {
 		json: {

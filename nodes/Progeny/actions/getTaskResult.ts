@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { getTask, taskFailedError, taskState } from '../transport';
+import { taskFailedError, taskState } from '../task';
+import { getTask } from '../transport';
 import type { ProgenyContext } from '../transport';
 import { readOutputSettings, taskOutput } from './taskOutput';
 

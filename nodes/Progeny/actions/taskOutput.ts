@@ -2,7 +2,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { identityRecord } from '../../shared/identity';
 import { normalizeTask } from '../normalize';
-import { downloadPortrait, taskState } from '../transport';
+import { taskState } from '../task';
+import { downloadPortrait } from '../transport';
 import type { ProgenyContext, ProgenyTask } from '../transport';
 
 export interface OutputSettings {

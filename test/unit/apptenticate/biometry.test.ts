@@ -81,14 +81,14 @@ describe('Apptenticate Biometry: verify citizen', () => {
 		expect(Object.keys(form.files)).toEqual(['image']);
 	});
 
-	it('legacy endpoint, code-example field names (imagen, dispositivo) at a full URL', async () => {
+	it('legacy endpoint, code-example field names (imagen, dispositivo) at a full URL on the credential\'s address', async () => {
 		tokenEndpoint();
-		nock('https://legacy.apptenticate.test').post('/biometria').reply(200, { valid: true, message: null, code: 0 });
+		nock(BASE).post('/biometria').reply(200, { valid: true, message: null, code: 0 });
 		await run({
 			options: {
 				endpoint: 'legacy',
 				legacyFieldNames: 'codeExample',
-				legacyPath: 'https://legacy.apptenticate.test/biometria',
+				legacyPath: `${BASE}/biometria`,
 				device: 'DESKTOP',
 				returnTransactionId: false,
 			},
@@ -96,6 +96,32 @@ describe('Apptenticate Biometry: verify citizen', () => {
 		const form = formOf(sentRequests.filter((request) => request.url.pathname === '/biometria')[0]);
 		expect(form.fields).toEqual({ cedula: '8-123-456', dispositivo: 'DESKTOP' });
 		expect(Object.keys(form.files)).toEqual(['imagen']);
+	});
+
+	it.each(['https://collector.example/biometria', `${new URL(BASE).protocol}//${new URL(BASE).hostname}:4444/biometria`])(
+		'a legacy endpoint URL on another host or port (%s) is refused: the token is not sent there',
+		async (legacyPath) => {
+			tokenEndpoint();
+			const elsewhere = nock(new URL(legacyPath).origin).post('/biometria').reply(200, { valid: true });
+			const error = await run({ options: { endpoint: 'legacy', legacyPath } }).catch((caught) => caught);
+			expect(error.message).toBe(
+				`The address ${new URL(legacyPath).origin}, which is not the Apptenticate credential's address (${new URL(BASE).origin}); the Apptenticate token is only sent to the credential's address, so the request was not sent there`,
+			);
+			expect(elsewhere.isDone()).toBe(false);
+			expect(sentRequests.filter((request) => request.url.origin !== new URL(BASE).origin)).toHaveLength(0);
+		},
+	);
+
+	it("seed 002's error answer keeps Apptenticate's code and message", async () => {
+		tokenEndpoint();
+		nock(BASE).post('/api/biometrics/').reply(400, { valid: false, message: 'Cédula no encontrada', code: 903 });
+		const [item] = await run({ options: { endpoint: 'legacy' } }, undefined, { continueOnFail: true });
+		expect(item.json.error).toMatchObject({
+			message: 'Apptenticate error 903: Apptenticate could not process the request',
+			description: 'Apptenticate\'s message: "Cédula no encontrada"',
+			code: 903,
+			vendorMessage: 'Cédula no encontrada',
+		});
 	});
 });
 

@@ -140,6 +140,14 @@ describe('LINK Mobility', () => {
 		expect(codes([{ ...record, expiryDate: '2030-10-31' }])).toEqual(['FACE_MATCH_UNKNOWN']);
 	});
 
+	it('automatic verification with a face image: the face comparison is the face verdict', () => {
+		const answer = automaticAnswer();
+		answer.idVerification.fields.push({ type: 'Validation', code: 'TEST_FACE_RECOGNITION_VALUE', value: 'FAIL', description: 'TEST_FACE_RECOGNITION_VALUE' });
+		const record = normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: 'ESP', faceImage: true }, false);
+		expect(record).toMatchObject({ match: false, faceMatch: false });
+		expect(codes([{ ...record, expiryDate: '2030-10-31' }])).toEqual(['FACE_MISMATCH']);
+	});
+
 	it('automatic verification NotCorrect / Warning: not authentic / sides do not match', () => {
 		const notCorrect = normalizeVerifyAnswer(automaticAnswer('NotCorrect'), { requestId: 'r', expeditorCountry: 'ESP' }, false);
 		expect(notCorrect).toMatchObject({ documentValid: false, documentAuthentic: false });

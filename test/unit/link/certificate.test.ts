@@ -1,4 +1,6 @@
 import nock from 'nock';
+import type { IDataObject } from 'n8n-workflow';
+import { WAIT_DEFAULTS } from '../../../nodes/LinkMobility/actions/certificate';
 import { LinkCertificate } from '../../../nodes/LinkMobility/Certificate/LinkCertificate.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
 import { runNode, sentRequests } from '../../helpers/fakeN8n';
@@ -13,10 +15,11 @@ const certificateAnswer = (content: Buffer | string = PDF) => ({
 
 function run(
 	parameters: Record<string, unknown> = {},
-	extra: { items?: number; credential?: CredentialSetup; continueOnFail?: boolean } = {},
+	extra: { items?: number | IDataObject[]; credential?: CredentialSetup; continueOnFail?: boolean } = {},
 ) {
+	const items = Array.isArray(extra.items) ? extra.items : Array.from({ length: extra.items ?? 1 }, () => ({}));
 	return runNode(node, {
-		items: Array.from({ length: extra.items ?? 1 }, () => ({ json: {} })),
+		items: items.map((json) => ({ json })),
 		parameters: {
 			operation: 'byId',
 			requestId: REQUEST_ID,
@@ -162,6 +165,68 @@ describe('LINK Certificate: wait until ready', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(100);
 	});
 
+	it('the last attempt is at the timeout (the shared deadline rule), not one interval before it', async () => {
+		const attempts: number[] = [];
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.times(100)
+			.reply(() => {
+				attempts.push(Date.now());
+				return [404];
+			});
+		const started = Date.now();
+		// A stored token: no login before the first attempt.
+		const error = await failure(
+			run({ options: { waitUntilReady: true, pollInterval: 0.4, timeout: 1 } }, { credential: linkCredential('token-1') }),
+		);
+		expect(error.message).toBe(`Item 1: LINK Mobility had no certificate for request ${REQUEST_ID} within 1 seconds`);
+		// Attempts at about 0, 0.4, 0.8 and 1 s: the last wait is cut to end at the timeout (the old
+		// rule stopped after the attempt at 0.8 s, every wait a full interval).
+		const last = attempts[attempts.length - 1];
+		expect(last - started).toBeGreaterThanOrEqual(995);
+		expect(last - attempts[attempts.length - 2]).toBeLessThan(350);
+	});
+
+	it('12 certificates waited for at Concurrency 2: each waits without holding a slot, output in input order', async () => {
+		// A certificate is there only once every request was asked for: 2 waiting items holding
+		// both slots (the old behaviour) could never finish this.
+		tokenEndpoint();
+		const ids = Array.from({ length: 12 }, (_, i) => `request-${i}`);
+		const asked = new Set<string>();
+		let inFlight = 0;
+		let maxInFlight = 0;
+		nock(BASE)
+			.get(/^\/certificate\/request-\d+$/)
+			.times(1000)
+			.reply(async (uri) => {
+				inFlight++;
+				maxInFlight = Math.max(maxInFlight, inFlight);
+				await new Promise((resolve) => setTimeout(resolve, 5));
+				inFlight--;
+				const id = uri.split('/').pop()!;
+				asked.add(id);
+				return asked.size < ids.length ? [404] : [200, { id, content: PDF.toString('base64') }];
+			});
+		const output = await run(
+			{ requestId: (i: number) => ids[i], options: { waitUntilReady: true, pollInterval: 0.05, timeout: 5, concurrency: 2 } },
+			{ items: ids.map((id, i) => ({ person: `person ${i}`, transactionId: id })) },
+		);
+		expect(output.map((item) => item.json)).toEqual(
+			ids.map((id, i) => ({ person: `person ${i}`, transactionId: id, requestId: id, fileName: `${id}.pdf`, ready: true })),
+		);
+		expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, i) => ({ item: i })));
+		expect(maxInFlight).toBeLessThanOrEqual(2);
+	});
+
+	it.each([
+		[{ pollInterval: 0 }, 'Item 1: "Poll Interval (Seconds)" must be a number of seconds greater than 0'],
+		[{ timeout: 'later' }, 'Item 1: "Timeout (Seconds)" must be a number of seconds greater than 0'],
+	])('bad wait options %p fail before anything is sent', async (options, message) => {
+		const error = await failure(run({ options: { waitUntilReady: true, ...options } }));
+		expect(error.message).toBe(message);
+		expect(sentRequests).toHaveLength(0);
+	});
+
 	it('gives up at the timeout with an error naming the request', async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).times(100).reply(404);
@@ -196,5 +261,32 @@ describe('LINK Certificate: wait until ready', () => {
 		controller.abort();
 		const error = await failure(promise);
 		expect(error.message).toBe('The execution was cancelled');
+	});
+});
+
+describe('LINK Certificate: the input record', () => {
+	it("keeps the input item's fields (the person's record) by default, next to requestId, fileName and ready", async () => {
+		tokenEndpoint();
+		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer());
+		const person = { vendor: 'linkMobility', givenNames: 'LUIS', documentNumber: '12345678Z', transactionId: REQUEST_ID };
+		const [item] = await run({}, { items: [person] });
+		expect(item.json).toEqual({ ...person, requestId: REQUEST_ID, fileName: `${REQUEST_ID}.pdf`, ready: true });
+		expect(Object.keys(item.binary!)).toEqual(['certificate']);
+	});
+
+	it('Keep Input Fields off: only requestId, fileName and ready', async () => {
+		tokenEndpoint();
+		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer());
+		const [item] = await run({ options: { keepInputFields: false } }, { items: [{ givenNames: 'LUIS' }] });
+		expect(item.json).toEqual({ requestId: REQUEST_ID, fileName: `${REQUEST_ID}.pdf`, ready: true });
+	});
+
+	it('the wait defaults shown in n8n are the ones the code uses', () => {
+		const options = node.description.properties.find((property) => property.name === 'options')!.options as Array<{
+			name: string;
+			default: unknown;
+		}>;
+		const defaults = Object.fromEntries(options.map((option) => [option.name, option.default]));
+		expect(defaults).toMatchObject({ ...WAIT_DEFAULTS, keepInputFields: true, waitUntilReady: false });
 	});
 });

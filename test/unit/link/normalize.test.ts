@@ -12,7 +12,7 @@ import { approvedCallback, automaticAnswer } from './fixtures';
 
 const normal = (code: string, value: string) => ({ type: 'Normal', code, value, description: code });
 const identityOf = (...fields: Array<{ type?: string; code: string; value: string }>) =>
-	identityFromFields(flattenFields(fields).data);
+	identityFromFields(flattenFields(fields));
 
 describe('ISO 3166-1 alpha-2 check', () => {
 	it('knows all 249 codes and nothing else', () => {
@@ -66,6 +66,8 @@ describe('automatic fields -> identity schema', () => {
 			issuingCountry: null,
 			address: null,
 			personalNumber: null,
+			match: null,
+			matchScore: null,
 		});
 	});
 
@@ -120,12 +122,12 @@ describe('automatic fields -> identity schema', () => {
 			normal('SEX', 'M'),
 		]);
 		expect(flat.checks).toEqual({ NAME: 'OK', TEST_GLOBAL_AUTHENTICITY_VALUE: 'FAIL' });
-		expect(identityFromFields(flat.data).givenNames).toBeNull();
+		expect(identityFromFields(flat).givenNames).toBeNull();
 		expect(flat.fields).toEqual({ NAME: 'OK', TEST_GLOBAL_AUTHENTICITY_VALUE: 'FAIL', SEX: 'M' });
 	});
 
-	it('a repeated code (two sides) keeps its first value; junk entries are skipped', () => {
-		const flat = flattenFields([normal('SIDE', '1'), normal('SIDE', '2'), null, 'x', { code: 'EMPTY' }, { value: 'no code' }]);
+	it('junk entries are skipped', () => {
+		const flat = flattenFields([normal('SIDE', '1'), null, 'x', { code: 'EMPTY' }, { value: 'no code' }]);
 		expect(flat.fields).toEqual({ SIDE: '1' });
 	});
 
@@ -154,6 +156,131 @@ describe('automatic fields -> identity schema', () => {
 		const { id, ...answer } = automaticAnswer();
 		expect(id).toBeDefined();
 		expect(normalizeVerifyAnswer(answer, { requestId: 'sent-id', expeditorCountry: 'ES' }, false).transactionId).toBe('sent-id');
+	});
+});
+
+describe('ICAR answers: repeated codes, issuing country, face comparison, national id', () => {
+	const check = (code: string, value: string) => ({ type: 'Validation', code, value, description: code });
+	const MRZ = ['IDESPBAA000589599999999R<<<<<<', '8001014F3106028ESP<<<<<<<<<<<7', 'ESPANOLA<ESPANOLA<<CARMEN<<<<<<'];
+
+	it('a repeated code keeps every value, in LINK\'s order; the same value twice stays one string', () => {
+		const flat = flattenFields([
+			normal('SIDE', '1'),
+			normal('SURNAME', 'ESPAÑOLA'),
+			normal('SURNAME', 'ESPAÑOLA'),
+			...MRZ.map((line) => normal('MRZ', line)),
+			normal('SIDE', '2'),
+			check('TEST_EXPIRY_DATE', 'OK'),
+			check('TEST_EXPIRY_DATE', 'OK'),
+			check('TEST_MRZ_CHECKSUM', 'OK'),
+			check('TEST_MRZ_CHECKSUM', 'FAIL'),
+		]);
+		expect(flat.fields).toEqual({
+			SIDE: ['1', '2'],
+			SURNAME: 'ESPAÑOLA',
+			MRZ,
+			TEST_EXPIRY_DATE: 'OK',
+			TEST_MRZ_CHECKSUM: ['OK', 'FAIL'],
+		});
+		// A later FAIL is not hidden behind the first OK.
+		expect(flat.checks).toEqual({ TEST_EXPIRY_DATE: 'OK', TEST_MRZ_CHECKSUM: ['OK', 'FAIL'] });
+	});
+
+	it('two SURNAME fields are one surnames value, and fullName follows', () => {
+		const answer = automaticAnswer();
+		answer.idVerification.fields = [
+			normal('NAME', 'CARMEN'),
+			normal('SURNAME', 'ESPAÑOLA'),
+			normal('SURNAME', 'PEREZ'),
+			normal('FIRST_SURNAME', 'IGNORED'),
+		];
+		const record = normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: 'ES' }, false);
+		expect(record.surnames).toBe('ESPAÑOLA PEREZ');
+		expect(record.fullName).toBe('CARMEN ESPAÑOLA PEREZ');
+		expect(record.vendorDetails.fields).toMatchObject({ SURNAME: ['ESPAÑOLA', 'PEREZ'] });
+	});
+
+	test.each([
+		[[normal('EXPEDITOR', 'ESP')], 'PT', 'ESP'],
+		[[normal('EXPEDITOR', 'es')], 'PT', 'ESP'],
+		[[normal('ISSUING_STATE', 'D')], 'PT', 'DEU'], // ICAO's Germany
+		[[normal('EXPEDITOR', 'SPAIN')], 'PT', 'PRT'], // not a code: the country sent
+		[[normal('EXPEDITOR', 'SPAIN'), normal('COUNTRY', 'FRA')], 'PT', 'FRA'],
+		[[], 'PT', 'PRT'],
+		[[], 'GB', 'GBR'],
+	])('issuingCountry from %j, sent %s: %s', (fields, sent, expected) => {
+		const answer = automaticAnswer();
+		answer.idVerification.fields = fields;
+		expect(normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: sent }, false).issuingCountry).toBe(expected);
+	});
+
+	test.each([
+		[['OK'], '0.93', true, 0.93],
+		[['FAIL'], '0,12', false, 0.12],
+		[['OK', 'FAIL'], '87%', false, 87],
+		[['NOT_PERFORMED'], 'n/a', null, null],
+	])('with a face image, TEST_FACE_RECOGNITION_VALUE %j and _RATIO %s: match %p, matchScore %p', (values, ratio, match, matchScore) => {
+		const fields = [...values.map((value) => check('TEST_FACE_RECOGNITION_VALUE', value)), check('TEST_FACE_RECOGNITION_RATIO', ratio)];
+		const answer = automaticAnswer();
+		answer.idVerification.fields = fields;
+		const record = normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: 'ES', faceImage: true }, false);
+		expect({ match: record.match, matchScore: record.matchScore }).toEqual({ match, matchScore });
+	});
+
+	it('without a face image, match and matchScore stay null whatever the answer says', () => {
+		const answer = automaticAnswer();
+		answer.idVerification.fields = [check('TEST_FACE_RECOGNITION_VALUE', 'OK'), check('TEST_FACE_RECOGNITION_RATIO', '0.9')];
+		const record = normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: 'ES', faceImage: false }, false);
+		expect({ match: record.match, matchScore: record.matchScore }).toEqual({ match: null, matchScore: null });
+	});
+
+	it('ID_NUMBER (the DNI number) is the personal number, not the document number', () => {
+		expect(identityOf(normal('DOCUMENT_NUMBER', 'BAA000589'), normal('ID_NUMBER', '99999999R'))).toMatchObject({
+			documentNumber: 'BAA000589',
+			personalNumber: '99999999R',
+		});
+		expect(identityOf(normal('ID_NUMBER', '99999999R')).documentNumber).toBeNull();
+	});
+});
+
+describe('Field Mapping: a LINK code the node does not know, onto an identity field', () => {
+	const flat = flattenFields([
+		normal('DOCUMENT_NUMBER', 'BUILT-IN'),
+		normal('NUMERO_SOPORTE', 'BAA000589'),
+		normal('fecha-nacimiento', '01.01.1980'),
+		normal('APELLIDO', 'ESPAÑOLA'),
+		normal('APELLIDO', 'PEREZ'),
+		normal('PAIS', 'esp'),
+		{ type: 'Validation', code: 'FACE_OK', value: 'FAIL' },
+	]);
+
+	it('mapped codes come before the built-in ones and are read like them (dates, surnames, countries, verdicts)', () => {
+		const identity = identityFromFields(flat, {
+			mapping: [
+				{ code: 'numero_soporte', field: 'documentNumber' },
+				{ code: 'FECHA_NACIMIENTO', field: 'birthDate' },
+				{ code: 'APELLIDO', field: 'surnames' },
+				{ code: 'PAIS', field: 'issuingCountry' },
+				{ code: 'FACE_OK', field: 'match' },
+			],
+			expeditorCountry: 'PT',
+		});
+		expect(identity).toMatchObject({
+			documentNumber: 'BAA000589',
+			birthDate: '1980-01-01',
+			surnames: 'ESPAÑOLA PEREZ',
+			issuingCountry: 'ESP',
+			match: false,
+		});
+	});
+
+	it('a mapped code absent from the answer falls back to the built-in codes', () => {
+		expect(identityFromFields(flat, { mapping: [{ code: 'NOT_THERE', field: 'documentNumber' }] }).documentNumber).toBe('BUILT-IN');
+	});
+
+	it('without a mapping the unknown codes fill nothing (but stay in vendorDetails.fields)', () => {
+		expect(identityFromFields(flat)).toMatchObject({ documentNumber: 'BUILT-IN', birthDate: null, surnames: null, match: null });
+		expect(flat.fields).toMatchObject({ NUMERO_SOPORTE: 'BAA000589', APELLIDO: ['ESPAÑOLA', 'PEREZ'] });
 	});
 });
 

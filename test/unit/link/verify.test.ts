@@ -223,7 +223,7 @@ describe('LINK Verify: the normalized output', () => {
 			issueDate: null,
 			expiryDate: '2030-10-31',
 			nationality: 'ESP',
-			issuingCountry: null,
+			issuingCountry: 'ESP', // the country sent, as alpha-3
 			address: null,
 			personalNumber: null,
 			valid: true,
@@ -289,6 +289,44 @@ describe('LINK Verify: the normalized output', () => {
 		verifyCall().reply(200, automaticAnswer('OK'));
 		const [item] = await run();
 		expect(item.json.valid).toBe(true);
+	});
+
+	it('a face image sent: the face comparison fills match and matchScore; without one they stay null', async () => {
+		const faceAnswer = () => {
+			const answer = automaticAnswer();
+			answer.idVerification.fields.push(
+				{ type: 'Validation', code: 'TEST_FACE_RECOGNITION_VALUE', value: 'OK', description: 'TEST_FACE_RECOGNITION_VALUE' },
+				{ type: 'Validation', code: 'TEST_FACE_RECOGNITION_RATIO', value: '0.91', description: 'TEST_FACE_RECOGNITION_RATIO' },
+			);
+			return answer;
+		};
+		tokenEndpoint(2); // each run logs in
+		verifyCall().times(2).reply(200, faceAnswer);
+		const [withFace] = await run({ faceImageProperty: 'selfie' });
+		expect({ match: withFace.json.match, matchScore: withFace.json.matchScore }).toEqual({ match: true, matchScore: 0.91 });
+		const [withoutFace] = await run({ faceImageProperty: '' });
+		expect({ match: withoutFace.json.match, matchScore: withoutFace.json.matchScore }).toEqual({ match: null, matchScore: null });
+	});
+
+	it('Field Mapping: an unknown code fills the chosen identity field', async () => {
+		const answer = automaticAnswer();
+		answer.idVerification.fields.push({ type: 'Normal', code: 'NUM_SOPORTE', value: 'BAA000589', description: 'NUM_SOPORTE' });
+		tokenEndpoint();
+		verifyCall().reply(200, answer);
+		const [item] = await run({
+			options: { fieldMapping: { mappings: [{ code: 'num soporte', field: 'documentNumber' }] } },
+		});
+		expect(item.json.documentNumber).toBe('BAA000589');
+		expect((item.json.vendorDetails as Record<string, any>).fields.DOCUMENT_NUMBER).toBe('12345678Z');
+	});
+
+	test.each([
+		[{ code: '  ', field: 'documentNumber' }, 'Item 1: "Field Mapping" row 1 has no LINK field code'],
+		[{ code: 'X', field: 'shoeSize' }, 'Item 1: "Field Mapping" row 1 names an unknown identity field "shoeSize"'],
+	])('a Field Mapping row %j fails the item before anything is sent', async (row, message) => {
+		const error = await failure(run({ options: { fieldMapping: { mappings: [row] } } }));
+		expect(error.message).toBe(message);
+		expect(sentRequests).toHaveLength(0);
 	});
 
 	it('Include Raw Response off leaves raw out', async () => {
@@ -376,9 +414,9 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 		[{ backImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Back Image Property")'],
 		[{ faceImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Face Image Property")'],
 		[{ frontImageProperty: '' }, 'Item 2: "Front Image Property" is empty'],
-		[{ expeditorCountry: 'ESP' }, 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "ESP"'],
-		[{ expeditorCountry: 'XX' }, 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "XX"'],
-		[{ expeditorCountry: '' }, 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got ""'],
+		[{ expeditorCountry: 'ESP' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "ESP"'],
+		[{ expeditorCountry: 'XX' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "XX"'],
+		[{ expeditorCountry: '' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got ""'],
 	])('%p', async (parameters, message) => {
 		const items = [binaryItem({ front, back, selfie }), binaryItem({ front, back, selfie })];
 		const onItem = Object.fromEntries(
@@ -400,6 +438,49 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 		expect(error.message).toBe(
 			'Item 1: the file in "front" ("Front Image Property") is a PDF file; LINK Mobility accepts JPEG or PNG images only',
 		);
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	it('images over 10 MB are refused by default, naming the option that raises the limit', async () => {
+		const error = await failure(
+			run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: makeJpeg('big', 10 * 1024 * 1024 + 1) })]),
+		);
+		expect(error.message).toBe(
+			'Item 1: the image in "selfie" ("Face Image Property") is 10.0 MB; the node\'s limit ("Max Image Size (MB)") is 10.0 MB',
+		);
+		expect(error.description).toContain('raise "Max Image Size (MB)"');
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	it('Max Image Size sets the limit: an image of exactly that size is sent, one byte more is not', async () => {
+		const limit = Math.round(0.2 * 1024 * 1024);
+		tokenEndpoint();
+		verifyCall().reply(200, automaticAnswer());
+		await run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [binaryItem({ front, back: makeJpeg('b', limit) })]);
+		expect(requestsTo('/identity/verify')).toHaveLength(1);
+		resetHttp();
+		const error = await failure(
+			run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [binaryItem({ front, back: makeJpeg('b', limit + 1) })]),
+		);
+		expect(error.message).toBe(
+			'Item 1: the image in "back" ("Back Image Property") is 0.20 MB; the node\'s limit ("Max Image Size (MB)") is 0.20 MB',
+		);
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	// A 10.5 MB image takes a few seconds through nock on a loaded machine.
+	it('Max Image Size raises the limit above the default', async () => {
+		const large = makeJpeg('big', 10.5 * 1024 * 1024);
+		tokenEndpoint();
+		verifyCall().reply(200, automaticAnswer());
+		await run({ options: { maxImageSize: 11 } }, [binaryItem({ front: large })]);
+		const images = jsonOf('/identity/verify').images as Array<{ content: string }>;
+		expect(images[0].content.length).toBe(b64(large).length);
+	}, 60_000);
+
+	test.each([0, -1, 'lots'])('Max Image Size %p fails the item, nothing sent', async (maxImageSize) => {
+		const error = await failure(run({ options: { maxImageSize } }));
+		expect(error.message).toBe(`Item 1: "Max Image Size (MB)" must be a positive number, got "${maxImageSize}"`);
 		expect(sentRequests).toHaveLength(0);
 	});
 
@@ -432,12 +513,32 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 		expect(items[1]).toEqual({
 			json: {
 				error: expect.objectContaining({
-					message: 'Item 2: "Expeditor Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"',
+					message: 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"',
 				}),
 			},
 			pairedItem: { item: 1 },
 		});
 		expect(requestsTo('/identity/verify')).toHaveLength(2);
+	});
+});
+
+describe('LINK Verify: the Issuing Country parameter', () => {
+	const country = node.description.properties.find((property) => property.name === 'expeditorCountry')!;
+
+	it('is a dropdown of the 249 ISO countries, by name, still stored as expeditorCountry', () => {
+		expect(country).toMatchObject({ displayName: 'Issuing Country', type: 'options', default: 'ES' });
+		const options = country.options as Array<{ name: string; value: string }>;
+		expect(options).toHaveLength(249);
+		expect(options).toContainEqual({ name: 'Spain (ES)', value: 'ES' });
+		expect(options.map((option) => option.name)).toEqual([...options.map((option) => option.name)].sort((a, b) => a.localeCompare(b, 'en')));
+	});
+
+	it('a saved workflow\'s lower-case value still works', async () => {
+		tokenEndpoint();
+		verifyCall().reply(200, automaticAnswer());
+		const [item] = await run({ expeditorCountry: 'fr' });
+		expect(jsonOf('/identity/verify').expeditorCountry).toBe('FR');
+		expect(item.json.issuingCountry).toBe('FRA'); // the answer has no issuing-country code
 	});
 });
 

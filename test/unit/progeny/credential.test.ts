@@ -30,9 +30,9 @@ describe('Progeny credential', () => {
 	});
 
 	it('a server error names the address and status', async () => {
-		nock(ORIGIN).post(TOKEN_PATH).reply(503, 'down');
+		nock(ORIGIN).post(TOKEN_PATH).reply(500, 'down');
 		await expect(login({ baseUrl: BASE, username: 'ops', password: 'pw' })).rejects.toThrow(
-			`Could not obtain a Progeny token from ${BASE}/accounts/token/obtain/ (HTTP 503)`,
+			`Could not obtain a Progeny token from ${BASE}/accounts/token/obtain/ (HTTP 500)`,
 		);
 	});
 

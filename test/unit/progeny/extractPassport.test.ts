@@ -464,7 +464,7 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
  * task-<n>, the task is STARTED at the first look and SUCCESS (document P<n>) at the second.
  * Every answer is delayed, and the number of requests in flight is measured.
  */
-function batchServer(setup: { replyMs?: number; expireTokenAtUpload?: number } = {}) {
+function batchServer(setup: { replyMs?: number; expireTokenAtUpload?: number; finishAfterUploads?: number } = {}) {
 	const stats = { inFlight: 0, maxInFlight: 0, refused: 0 };
 	const looks = new Map<string, number>();
 	let uploads = 0;
@@ -510,7 +510,8 @@ function batchServer(setup: { replyMs?: number; expireTokenAtUpload?: number } =
 			const id = request.query.get('id')!;
 			const look = (looks.get(id) ?? 0) + 1;
 			looks.set(id, look);
-			return await slow([200, look === 1 ? running('STARTED') : successWith({ documentNumber: `P${id.slice(5)}` })]);
+			const finished = look >= 2 && uploads >= (setup.finishAfterUploads ?? 0);
+			return await slow([200, finished ? successWith({ documentNumber: `P${id.slice(5)}` }) : running('STARTED')]);
 		})
 		.persist();
 	return stats;
@@ -532,7 +533,53 @@ describe('Progeny Passport OCR: many items', () => {
 		expect(stats.maxInFlight).toBe(5);
 	});
 
-	it('option Concurrency bounds the tasks in flight', async () => {
+	it('50 items: every task waits at Progeny at once (none finishes before the last upload), at most 5 requests in flight', async () => {
+		// Bounding the tasks instead of the requests could not finish this batch: 5 unfinished
+		// tasks would hold every slot and the 6th upload would never be sent.
+		const stats = batchServer({ finishAfterUploads: 50, replyMs: 5 });
+		const items = batch(50);
+		const output = await run({ options: { ...FAST, pollIntervalSeconds: 0.05 } }, items);
+		expect(output.map((item) => item.json.documentNumber)).toEqual(items.map((_, i) => `P${i}`));
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
+		expect(requestsTo(UPLOAD_PATH)).toHaveLength(50);
+		expect(requestsTo(TOKEN_PATH)).toHaveLength(1);
+		expect(stats.maxInFlight).toBeLessThanOrEqual(5);
+		const looks = new Map<string, number>();
+		for (const poll of requestsTo(TASK_PATH)) looks.set(poll.query.get('id')!, (looks.get(poll.query.get('id')!) ?? 0) + 1);
+		expect(looks.size).toBe(50);
+	});
+
+	it('the uploads go in input order, each task id is logged at upload with the item and the execution (no personal data)', async () => {
+		batchServer();
+		const logged: Array<{ message: string; meta?: object }> = [];
+		const info = (message: string, meta?: object) => logged.push({ message, meta });
+		const noop = () => {};
+		const items = batch(6);
+		await run({ options: { ...FAST, concurrency: 2 } }, items, { logger: { debug: noop, info, warn: noop, error: noop } });
+		expect(requestsTo(UPLOAD_PATH).map((upload) => markerOf(formOf(upload).files.passport_image.data))).toEqual(
+			items.map((_, i) => `ITEM=${i}`),
+		);
+		expect(logged).toEqual(
+			items.map((_, i) => ({
+				message: `Progeny task task-${i} created for item ${i + 1}`,
+				meta: { taskId: `task-${i}`, itemIndex: i, executionId: 'test-execution-1', node: 'Node Under Test' },
+			})),
+		);
+	});
+
+	it('a stopped execution uploads nothing more: the items not yet uploaded never start', async () => {
+		const stats = batchServer({ replyMs: 20 });
+		const controller = new AbortController();
+		const execution = run({ options: { ...FAST, concurrency: 1 } }, batch(10), { signal: controller.signal });
+		while (requestsTo(UPLOAD_PATH).length < 2) await delay(2);
+		controller.abort();
+		await expect(execution).rejects.toThrow('The execution was cancelled');
+		await delay(100);
+		expect(requestsTo(UPLOAD_PATH)).toHaveLength(2);
+		expect(stats.inFlight).toBe(0);
+	});
+
+	it('option Concurrency bounds the requests in flight', async () => {
 		const stats = batchServer();
 		const output = await run({ options: { ...FAST, concurrency: 2 } }, batch(6));
 		expect(output).toHaveLength(6);

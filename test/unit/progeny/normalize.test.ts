@@ -1,5 +1,6 @@
 import { normalizeTask } from '../../../nodes/Progeny/normalize';
-import { taskState, vendorWords } from '../../../nodes/Progeny/transport';
+import { taskState } from '../../../nodes/Progeny/task';
+import { vendorWords } from '../../../nodes/Progeny/transport';
 import type { ProgenyTask } from '../../../nodes/Progeny/transport';
 import { SEED_SUCCESS, running, successWith } from './fixtures';
 

@@ -1,0 +1,299 @@
+/**
+ * The shared request layer against a real HTTP server on 127.0.0.1 (not nock): time-outs,
+ * dropped connections, redirects, refused connections and single-flight logins behave as
+ * sockets do. The nodes run through the n8n stand-in (test/helpers/fakeN8n.ts).
+ */
+import http from 'http';
+import type { AddressInfo } from 'net';
+import nock from 'nock';
+import type { IDataObject } from 'n8n-workflow';
+import { ApptenticateApi } from '../../../credentials/ApptenticateApi.credentials';
+import { ApptenticateOcr } from '../../../nodes/Apptenticate/ApptenticateOcr.node';
+import { ProgenyApi } from '../../../credentials/ProgenyApi.credentials';
+import { ProgenyPassportOcr } from '../../../nodes/Progeny/ProgenyPassportOcr.node';
+import { readHttpFailure } from '../../../nodes/shared/errors';
+import { retryDelayMs } from '../../../nodes/shared/http';
+import { REFUSED_LOGIN_PAUSE_MS, obtainAccessToken, tokenExpiry } from '../../../nodes/shared/tokenCredential';
+import { baseContext, binaryItem, httpRequest, runNode } from '../../helpers/fakeN8n';
+import { makeJpeg } from '../../helpers/images';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
+
+/** A server whose routes the test sets; it counts what it received and what was in flight. */
+class Vendor {
+	server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const path = (req.url ?? '').split('?')[0];
+			this.received.push({ method: req.method ?? '', path, authorization: req.headers.authorization });
+			this.inFlight++;
+			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+			res.on('close', () => this.inFlight--);
+			const handler = this.routes.get(`${req.method} ${path}`);
+			if (!handler) return void res.writeHead(404).end();
+			handler(req, res, Buffer.concat(chunks));
+		});
+	});
+	routes = new Map<string, Handler>();
+	received: Array<{ method: string; path: string; authorization?: string }> = [];
+	inFlight = 0;
+	maxInFlight = 0;
+	url = '';
+
+	async start() {
+		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this;
+	}
+	count(path: string) {
+		return this.received.filter((r) => r.path === path).length;
+	}
+	async stop() {
+		this.server.closeAllConnections();
+		await new Promise((resolve) => this.server.close(resolve));
+	}
+}
+
+const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+	res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+
+const OCR = '/api/v3/ocr/';
+const TOKEN = '/api/token/';
+const PASSPORT = { document_number: 'PA123', names: 'Ana', surnames: 'Diaz', valid: true };
+let vendor: Vendor;
+
+beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+beforeEach(async () => {
+	vendor = await new Vendor().start();
+	vendor.routes.set(`POST ${TOKEN}`, (_req, res) => json(res, 200, { access: 'token-1', refresh: 'r' }));
+});
+afterEach(async () => await vendor.stop());
+
+function ocr(items: number, options: IDataObject = {}, accessToken = '', extra: { continueOnFail?: boolean } = {}) {
+	return runNode(new ApptenticateOcr(), {
+		items: Array.from({ length: items }, () => binaryItem({ front: makeJpeg('front') })),
+		parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: { includeRaw: false, ...options } },
+		credential: { type: new ApptenticateApi(), data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken } },
+		continueOnFail: extra.continueOnFail ?? true,
+	});
+}
+
+describe('retries: only what the vendor provably did not process', () => {
+	test.each([
+		['429', { kind: 'answer', status: 429, retryAfterSeconds: 1 }, 1000, 1000],
+		['503', { kind: 'answer', status: 503 }, 1000, 1000],
+		['connection refused', { kind: 'unreachable', networkCode: 'ECONNREFUSED' }, 1000, 1000],
+		['time-out', { kind: 'timeout' }, undefined, 1000],
+		['dropped connection', { kind: 'dropped', networkCode: 'ECONNRESET' }, undefined, 1000],
+		['502', { kind: 'answer', status: 502 }, undefined, 1000],
+		['504', { kind: 'answer', status: 504 }, undefined, 1000],
+		['500', { kind: 'answer', status: 500 }, undefined, undefined],
+		['400', { kind: 'answer', status: 400 }, undefined, undefined],
+	] as const)('%s: billed call %p, look-up %p', (_, failure, billed, lookUp) => {
+		expect(retryDelayMs(failure, 0, false)).toBe(billed);
+		expect(retryDelayMs(failure, 0, true)).toBe(lookUp);
+		expect(retryDelayMs(failure, 2, true)).toBeUndefined();
+	});
+
+	it('n8n 1.x and 2.x wrappings of the same dropped connection read the same', () => {
+		const axios = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		const v2 = Object.assign(new Error('socket hang up'), { cause: axios, httpCode: null });
+		// 1.x: no cause, the code only in httpCode.
+		const v1 = Object.assign(new Error('The connection to the server was closed unexpectedly'), { httpCode: 'ECONNRESET' });
+		expect(readHttpFailure(v2)).toMatchObject({ kind: 'dropped', networkCode: 'ECONNRESET' });
+		expect(readHttpFailure(v1)).toMatchObject({ kind: 'dropped', networkCode: 'ECONNRESET' });
+		const refused = Object.assign(new Error('connect ECONNREFUSED'), { httpCode: 'ECONNREFUSED' });
+		expect(readHttpFailure(refused)).toMatchObject({ kind: 'unreachable' });
+		const timeout = Object.assign(new Error('timeout of 1000ms exceeded'), { httpCode: 'ECONNABORTED' });
+		expect(readHttpFailure(timeout)).toMatchObject({ kind: 'timeout' });
+	});
+
+	it('a billed call that times out is sent once, and the error says what happened and what to check', async () => {
+		vendor.routes.set(`POST ${OCR}`, () => {
+			/* never answers */
+		});
+		const [item] = await ocr(1, { requestTimeout: 1 });
+		expect(vendor.count(OCR)).toBe(1);
+		expect(item.json.error).toMatchObject({
+			message: 'Apptenticate did not answer within 1 s',
+			description: expect.stringContaining('may have received and processed (and billed) the request, so it was not sent again'),
+		});
+	});
+
+	it('a billed call whose connection drops after sending is not sent again', async () => {
+		vendor.routes.set(`POST ${OCR}`, (req) => req.socket.destroy());
+		const [item] = await ocr(1);
+		expect(vendor.count(OCR)).toBe(1);
+		expect((item.json.error as IDataObject).message).toMatch(/^The connection to Apptenticate was closed before its answer came/);
+	});
+
+	it('"Retry Uncertain Failures" sends it again', async () => {
+		let calls = 0;
+		vendor.routes.set(`POST ${OCR}`, (req, res) => (++calls === 1 ? req.socket.destroy() : json(res, 200, PASSPORT)));
+		const [item] = await ocr(1, { retryUncertain: true });
+		expect(vendor.count(OCR)).toBe(2);
+		expect(item.json.documentNumber).toBe('PA123');
+	});
+
+	it('a status look-up (Progeny task) is sent again after a dropped connection', async () => {
+		let calls = 0;
+		vendor.routes.set('POST /accounts/token/obtain/', (_req, res) => json(res, 200, { access: 't', refresh: 'r' }));
+		vendor.routes.set('GET /services/task/', (req, res) =>
+			++calls === 1 ? req.socket.destroy() : json(res, 200, { id: 'task-1', status: 'PENDING' }),
+		);
+		const [item] = await runNode(new ProgenyPassportOcr(), {
+			items: [{ json: {} }],
+			parameters: { operation: 'getTaskResult', taskId: 'task-1', options: {} },
+			credential: { type: new ProgenyApi(), data: { baseUrl: vendor.url, username: 'u', password: 'p', accessToken: '' } },
+			continueOnFail: true,
+		});
+		expect(vendor.count('/services/task/')).toBe(2);
+		expect(item.json.vendorDetails).toMatchObject({ taskId: 'task-1', taskStatus: 'PENDING' });
+	});
+
+	it('a refused connection is retried (nothing was sent), then explained', async () => {
+		const port = (vendor.server.address() as AddressInfo).port;
+		await vendor.stop();
+		const output = await runNode(new ApptenticateOcr(), {
+			items: [binaryItem({ front: makeJpeg('front') })],
+			parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: {} },
+			credential: { type: new ApptenticateApi(), data: { baseUrl: `http://127.0.0.1:${port}`, username: 'ops', password: 'pw', accessToken: 'stored' } },
+			continueOnFail: true,
+		});
+		expect(output[0].json.error).toMatchObject({ message: 'Apptenticate could not be reached (ECONNREFUSED)' });
+		vendor = await new Vendor().start();
+	}, 15_000);
+});
+
+describe('the token goes only to the credential\'s address', () => {
+	it('a redirect on the same address is followed with the token', async () => {
+		vendor.routes.set(`POST ${OCR}`, (_req, res) => res.writeHead(307, { location: '/api/v3/ocr-moved/' }).end());
+		vendor.routes.set('POST /api/v3/ocr-moved/', (_req, res) => json(res, 200, PASSPORT));
+		const [item] = await ocr(1);
+		expect(item.json.documentNumber).toBe('PA123');
+		expect(vendor.received.find((r) => r.path === '/api/v3/ocr-moved/')?.authorization).toBe('Bearer token-1');
+	});
+
+	it('a redirect to another port is not followed: the other server receives nothing', async () => {
+		const collector = await new Vendor().start();
+		collector.routes.set(`POST ${OCR}`, (_req, res) => json(res, 200, PASSPORT));
+		vendor.routes.set(`POST ${OCR}`, (_req, res) => res.writeHead(302, { location: `${collector.url}${OCR}` }).end());
+		const [item] = await ocr(1);
+		expect(collector.received).toHaveLength(0);
+		await collector.stop();
+		expect((item.json.error as IDataObject).message).toBe(
+			`Apptenticate redirected the request to ${collector.url}, which is not the Apptenticate credential's address (${vendor.url}); the Apptenticate token is only sent to the credential's address, so the request was not sent there`,
+		);
+	});
+});
+
+describe('one login per account and token lifetime', () => {
+	it('a token expiring under 10 requests in flight costs one login, and every item succeeds', async () => {
+		vendor.routes.set(`POST ${TOKEN}`, (_req, res) => setTimeout(() => json(res, 200, { access: 'token-2', refresh: 'r' }), 100));
+		vendor.routes.set(`POST ${OCR}`, (req, res) =>
+			req.headers.authorization === 'Bearer token-2' ? json(res, 200, PASSPORT) : json(res, 401, { detail: 'Token is invalid or expired' }),
+		);
+		const output = await ocr(10, { concurrency: 10 }, 'expired-token');
+		expect(vendor.count(TOKEN)).toBe(1);
+		expect(output.map((item) => item.json.documentNumber)).toEqual(Array(10).fill('PA123'));
+	});
+
+	it('with a stored token, no item waits for another item\'s vendor call', async () => {
+		let first = true;
+		vendor.routes.set(`POST ${OCR}`, (_req, res) => {
+			const delay = first ? 400 : 0;
+			first = false;
+			setTimeout(() => json(res, 200, PASSPORT), delay);
+		});
+		await ocr(4, { concurrency: 4 }, 'stored-token');
+		expect(vendor.maxInFlight).toBeGreaterThanOrEqual(2);
+		expect(vendor.count(TOKEN)).toBe(0);
+	});
+
+	it('a stored JWT near its expiry is renewed before it is sent: no request meets a 401', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const claims = Buffer.from(JSON.stringify({ iat: now - 295, exp: now + 5 })).toString('base64url');
+		const nearlyExpired = `header.${claims}.signature`;
+		vendor.routes.set(`POST ${OCR}`, (req, res) =>
+			req.headers.authorization === 'Bearer token-1' ? json(res, 200, PASSPORT) : json(res, 401, { detail: 'expired' }),
+		);
+		const output = await ocr(5, { concurrency: 5 }, nearlyExpired);
+		expect(output.map((item) => item.json.documentNumber)).toEqual(Array(5).fill('PA123'));
+		expect(vendor.count(TOKEN)).toBe(1);
+		expect(vendor.received.filter((r) => r.path === OCR).map((r) => r.authorization)).toEqual(Array(5).fill('Bearer token-1'));
+	});
+
+	it('the credential is read once per execution, not once per request', async () => {
+		vendor.routes.set(`POST ${OCR}`, (_req, res) => json(res, 200, PASSPORT));
+		const credential = { type: new ApptenticateApi(), data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken: '' } };
+		let reads = 0;
+		const context = baseContext({
+			items: Array.from({ length: 6 }, () => binaryItem({ front: makeJpeg('front') })),
+			parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: {} },
+			credential,
+		});
+		const getCredentials = context.getCredentials;
+		context.getCredentials = async (type: string) => {
+			reads++;
+			return await getCredentials(type);
+		};
+		const [output] = (await new ApptenticateOcr().execute.call(context as never)) as Array<Array<{ json: IDataObject }>>;
+		expect(output).toHaveLength(6);
+		expect(reads).toBe(1);
+		expect(vendor.count(TOKEN)).toBe(1);
+		// n8n stores the token with the credential; later executions start from it.
+		expect(credential.data.accessToken).toBe('token-1');
+	});
+
+	const spec = (url: string, password = 'pw') => ({
+		vendorName: 'Apptenticate',
+		loginName: 'username',
+		login: 'ops',
+		password,
+		lifetimeSeconds: 300,
+		request: { method: 'POST' as const, url },
+		tokenField: 'access',
+	});
+
+	it('a caller holding a token another request already replaced gets the new one without logging in', async () => {
+		const url = `${vendor.url}${TOKEN}`;
+		const fresh = await obtainAccessToken({ httpRequest } as never, { accessToken: '' }, spec(url));
+		const stale = await obtainAccessToken({ httpRequest } as never, { accessToken: 'older-token' }, spec(url));
+		expect(stale).toEqual(fresh);
+		expect(vendor.count(TOKEN)).toBe(1);
+		// The holder of the current token met a 401: it is replaced.
+		await obtainAccessToken({ httpRequest } as never, { accessToken: fresh.accessToken }, spec(url));
+		expect(vendor.count(TOKEN)).toBe(2);
+	});
+
+	it('different accounts never share a token', async () => {
+		const url = `${vendor.url}${TOKEN}`;
+		await Promise.all([
+			obtainAccessToken({ httpRequest } as never, {}, spec(url, 'pw')),
+			obtainAccessToken({ httpRequest } as never, {}, spec(url, 'other-password')),
+			obtainAccessToken({ httpRequest } as never, {}, spec(`${url}?tenant=2`, 'pw')),
+		]);
+		expect(vendor.count(TOKEN)).toBe(3);
+	});
+
+	it(`a refused login is not tried again for ${REFUSED_LOGIN_PAUSE_MS / 1000} s, but a corrected password is`, async () => {
+		vendor.routes.set(`POST ${TOKEN}`, (_req, res) => json(res, 401, { detail: 'No active account found' }));
+		const url = `${vendor.url}${TOKEN}`;
+		for (let i = 0; i < 3; i++) {
+			await expect(obtainAccessToken({ httpRequest } as never, {}, spec(url))).rejects.toThrow(
+				'Apptenticate refused the username or password of the credential (HTTP 401)',
+			);
+		}
+		expect(vendor.count(TOKEN)).toBe(1);
+		await expect(obtainAccessToken({ httpRequest } as never, {}, spec(url, 'corrected'))).rejects.toThrow();
+		expect(vendor.count(TOKEN)).toBe(2);
+	});
+
+	it("a token is kept no longer than its JWT's exp, else the answer's expiresIn, else the vendor's lifetime", () => {
+		const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+		expect(tokenExpiry(jwt({ exp: 2_000_000_000 }), {}, 300, 0)).toBe(2_000_000_000_000);
+		expect(tokenExpiry('opaque', { expiresIn: 3600 }, 300, 1000)).toBe(1000 + 3_600_000);
+		expect(tokenExpiry('opaque', {}, 300, 1000)).toBe(1000 + 300_000);
+	});
+});
