@@ -264,6 +264,10 @@ export function normalizeVerifyAnswer(answer: IDataObject, sent: SentRequest, in
 		{
 			...identity,
 			valid: manual || result === null ? null : result.toLowerCase() === 'ok',
+			documentValid: manual || result === null ? null : result.toLowerCase() === 'ok',
+			documentAuthentic: verdict(flat.all.get('TEST_GLOBAL_AUTHENTICITY_VALUE') ?? []),
+			sidesMatch: verdict(flat.all.get('TEST_SIDE_CORRESPONDENCE') ?? []),
+			faceMatch: identity.match ?? null,
 			transactionId: requestId,
 			vendorDetails: {
 				requestId,
@@ -314,6 +318,10 @@ function joinAddress(address: IDataObject): string | null {
 	return lines(address.parsedAddress) ?? lines(address.unparsedAddress);
 }
 
+/** A reviewer's verdict: true / false for the two known values, null for anything else. */
+const reviewVerdict = (value: string | null, yes: string, no: string): boolean | null =>
+	value === yes ? true : value === no ? false : null;
+
 /** The identity part of a ManualIDVerification callback. */
 function manualVerificationFields(data: IDataObject): IdentityFields {
 	const documentInfo = objectAt(data.documentInfo);
@@ -345,6 +353,10 @@ function manualVerificationFields(data: IDataObject): IdentityFields {
 		personalNumber: text(person.personalGovernmentId),
 		valid: documentApproval === null ? null : documentApproval === 'APPROVED',
 		match: faceMatch === null ? null : faceMatch === 'MATCH',
+		documentValid: documentApproval === null ? null : documentApproval === 'APPROVED',
+		documentAuthentic: reviewVerdict(finding(details.authenticity).result, 'AUTHENTIC', 'NOT_AUTHENTIC'),
+		faceMatch: reviewVerdict(faceMatch, 'MATCH', 'NOT_MATCH'),
+		liveness: reviewVerdict(enumValue(faceFindings.faceLivenessApproval), 'LIVE', 'NOT_LIVE'),
 		vendorDetails: {
 			acceptance: finding(documentInfo.acceptance),
 			documentApproval,

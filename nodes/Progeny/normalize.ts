@@ -81,6 +81,12 @@ export function normalizeTask(taskId: string, task: ProgenyTask, options: Normal
 		nationality: progenyText(document.nationality),
 		valid: vendorDetails.isValid as boolean | null,
 		match: vendorDetails.compare as boolean | null,
+		documentValid: vendorDetails.isValid as boolean | null,
+		faceMatch: vendorDetails.compare as boolean | null,
+		liveness: vendorDetails.liveness as boolean | null,
+		// Used only when dateOfExpiry / dateOfBirth are unknown: the dates win (identityRecord).
+		isExpired: vendorDetails.isExpired as boolean | null,
+		age: vendorDetails.age as number | null,
 		transactionId: taskId,
 		vendorDetails,
 	};

@@ -31,6 +31,19 @@ export type IdentityRecord = {
 	match: boolean | null;
 	/** Match score as the vendor gives it (Apptenticate: percentage 0-100). */
 	matchScore: number | null;
+	/** Derived: the expiry date is before today (UTC); null when the expiry date is unknown. */
+	isExpired: boolean | null;
+	/** Derived: whole years from the birth date to today (UTC); null when the birth date is unknown. */
+	age: number | null;
+	/** The vendors' verdicts, under the same names for every vendor; null where a vendor gives none. */
+	documentValid: boolean | null;
+	documentAuthentic: boolean | null;
+	faceMatch: boolean | null;
+	liveness: boolean | null;
+	sidesMatch: boolean | null;
+	/** Mexican INE: the CURP and the elector key are well-formed (checked by this package). */
+	curpValid: boolean | null;
+	electorKeyValid: boolean | null;
 	transactionId: string | null;
 	/** Everything vendor-specific, under one clearly named key. */
 	vendorDetails: IDataObject;
@@ -104,12 +117,39 @@ export function joinNames(...parts: Array<string | null | undefined>): string | 
 	return cleanText(parts.filter((part) => part).join(' '));
 }
 
-/** Builds a complete record: every schema field present, null where the vendor gave nothing. */
+/** Today's date in UTC, YYYY-MM-DD: the day the derived fields and the decisions refer to. */
+export function utcDay(now: Date = new Date()): string {
+	return now.toISOString().slice(0, 10);
+}
+
+/** Whether the document expired before today (UTC); null when the expiry date is unknown. */
+export function isExpiredOn(expiryDate: unknown, now: Date = new Date()): boolean | null {
+	const expiry = normalizeDate(expiryDate);
+	return expiry === null ? null : expiry < utcDay(now);
+}
+
+/** Age in whole years at today (UTC); null when the birth date is unknown or in the future. */
+export function ageOn(birthDate: unknown, now: Date = new Date()): number | null {
+	const birth = normalizeDate(birthDate);
+	if (birth === null) return null;
+	const today = utcDay(now);
+	const years = Number(today.slice(0, 4)) - Number(birth.slice(0, 4));
+	// ISO dates compare as text: MM-DD before the birthday means the year is not complete yet.
+	const age = today.slice(5) < birth.slice(5) ? years - 1 : years;
+	return age < 0 ? null : age;
+}
+
+/**
+ * Builds a complete record: every schema field present, null where the vendor gave nothing.
+ * `isExpired` and `age` are derived from the dates; a vendor's own value (`fields.isExpired`,
+ * `fields.age`) is only used when the date is unknown.
+ */
 export function identityRecord(
 	vendor: KycVendor,
 	fields: IdentityFields,
 	raw: IDataObject | undefined,
 	includeRaw: boolean,
+	now: Date = new Date(),
 ): IdentityRecord {
 	const record: IdentityRecord = {
 		vendor,
@@ -129,6 +169,15 @@ export function identityRecord(
 		valid: fields.valid ?? null,
 		match: fields.match ?? null,
 		matchScore: fields.matchScore ?? null,
+		isExpired: isExpiredOn(fields.expiryDate, now) ?? fields.isExpired ?? null,
+		age: ageOn(fields.birthDate, now) ?? fields.age ?? null,
+		documentValid: fields.documentValid ?? null,
+		documentAuthentic: fields.documentAuthentic ?? null,
+		faceMatch: fields.faceMatch ?? null,
+		liveness: fields.liveness ?? null,
+		sidesMatch: fields.sidesMatch ?? null,
+		curpValid: fields.curpValid ?? null,
+		electorKeyValid: fields.electorKeyValid ?? null,
 		transactionId: fields.transactionId ?? null,
 		vendorDetails: fields.vendorDetails ?? {},
 	};

@@ -102,6 +102,7 @@ export async function biometryItem(
 			documentNumber,
 			valid,
 			match: valid,
+			faceMatch: valid,
 			transactionId: id === undefined || id === null ? null : String(id),
 			vendorDetails: {
 				operation,

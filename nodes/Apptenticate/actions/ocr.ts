@@ -3,6 +3,7 @@ import { readImageParameter } from '../../shared/binaryImage';
 import { cleanText, identityRecord, normalizeDate, normalizeGender } from '../../shared/identity';
 import type { IdentityFields } from '../../shared/identity';
 import { checkCurp, checkElectorKey } from '../mexicanIds';
+import type { StructureCheck } from '../mexicanIds';
 import { APPTENTICATE_IMAGE_RULES, apptenticatePost, pythonBoolean } from '../transport';
 import type { ApptenticateContext } from '../transport';
 
@@ -130,6 +131,10 @@ export function normalizeOcrAnswer(documentType: OcrDocumentType, answer: IDataO
 		personalNumber,
 		valid: typeof answer.valid === 'boolean' ? answer.valid : null,
 		match: typeof answer.match === 'boolean' ? answer.match : null,
+		documentValid: typeof answer.valid === 'boolean' ? answer.valid : null,
+		sidesMatch: typeof answer.match === 'boolean' ? answer.match : null,
+		curpValid: (vendorDetails.curpCheck as StructureCheck | null | undefined)?.valid ?? null,
+		electorKeyValid: (vendorDetails.electorKeyCheck as StructureCheck | null | undefined)?.valid ?? null,
 		matchScore: typeof answer.matches_percentage === 'number' ? answer.matches_percentage : null,
 		transactionId: id === undefined || id === null ? null : String(id),
 		vendorDetails,

@@ -43,6 +43,12 @@ describe('Progeny task answer -> identity fields', () => {
 			nationality: 'UKRAINIAN',
 			valid: true,
 			match: true,
+			documentValid: true,
+			faceMatch: true,
+			liveness: true,
+			// Progeny's own values, kept for when the dates are unknown (identityRecord)
+			isExpired: false,
+			age: 30,
 			transactionId: 'task-1',
 			vendorDetails: {
 				taskId: 'task-1',
