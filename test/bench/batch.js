@@ -9,7 +9,7 @@
  *   node test/bench/batch.js [--version 2.41.1] [--items 200] [--latency 100] [--image-kb 100]
  *                            [--repeat 3] [--nodes ocr,link,progeny] [--task-ms 3000] [--quick]
  *                            [--concurrency 1,5,10]
- *   node test/bench/batch.js --memory [--image-kb 2048]     peak RSS at N = 50 and 200
+ *   node test/bench/batch.js --memory [--image-kb 2048]     peak RSS at N = 50 and 200 (--items N: N and 4 N)
  *   KYC_BENCH_CPU_PROF=DIR node test/bench/batch.js ...     only V8 CPU profiles of the package
  *        runs and of their node-disabled baseline, in DIR/<workflow>/ (test/bench/profile-summary.js)
  *
@@ -44,6 +44,8 @@ const taskMs = Number(option('task-ms', 3000));
 const nodes = option('nodes', 'ocr,link,progeny').split(',');
 const CONCURRENCIES = option('concurrency', '1,5,10').split(',').map(Number);
 const CPU_PROFILE_DIR = process.env.KYC_BENCH_CPU_PROF;
+// peak memory must not grow with N: two batch sizes, N and 4 N when --items is given
+const MEMORY_COUNTS = args.includes('--items') ? [N, 4 * N] : [50, 200];
 const POLL_INTERVAL_S = 0.5;
 const imageFolder = writeImages();
 
@@ -269,7 +271,7 @@ async function main() {
 			}
 		}
 		if (flag('memory')) {
-			for (const count of [50, 200]) {
+			for (const count of MEMORY_COUNTS) {
 				add(packageWorkflow(`bench-ocr-mem-${count}`, 'ocr', 5, count));
 				add(packageWorkflow(`bench-ocr-mem-${count}-base`, 'ocr', 5, count, { disabled: true }));
 			}
@@ -313,7 +315,7 @@ async function main() {
 
 		if (flag('memory')) {
 			const rows = [];
-			for (const count of [50, 200]) {
+			for (const count of MEMORY_COUNTS) {
 				const base = await run(`bench-ocr-mem-${count}-base`, 'ocr', { count });
 				const r = await run(`bench-ocr-mem-${count}`, 'ocr', { count });
 				rows.push(`| ${count} | ${imageKb} KB | ${base.peakMb} MB | ${r.peakMb} MB | ${r.peakMb - base.peakMb} MB |`);

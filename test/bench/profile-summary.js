@@ -5,7 +5,7 @@
  * self time by area, by file and by function, and the inclusive time of the n8n functions a
  * node calls per item. Several files are summed (e.g. `n8n execute` and its children).
  *
- *   node test/bench/profile-summary.js [--items 200] [--top 25] [--whole] FILE_OR_DIR...
+ *   node test/bench/profile-summary.js [--items 200] [--top 25] [--whole] [--callers deepCopy,execute] [--depth 4] FILE_OR_DIR...
  *
  * Only the node's window counts: from the first to the last sample with a package frame
  * (dist of n8n-nodes-kyc) on its stack, so n8n's start-up and the nodes before it drop out;
@@ -23,6 +23,8 @@ const option = (name, fallback) => {
 };
 const items = Number(option('items', 1));
 const top = Number(option('top', 25));
+const depth = Number(option('depth', 4));
+const callersOf = String(option('callers', 'deepCopy,execute')).split(',');
 const whole = args.includes('--whole');
 const inputs = args.filter((a) => a !== '--whole');
 if (!inputs.length) {
@@ -68,8 +70,12 @@ function load(file) {
 	for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
 	const { samples, timeDeltas } = profile;
 	const durations = samples.map((_, i) => (i + 1 < timeDeltas.length ? timeDeltas[i + 1] : 0));
+	// the package's code at work: a package frame other than a module's top level (loaded at start-up)
 	const inPackage = samples.map((id) => {
-		for (let at = id; at !== undefined; at = parent.get(at)) if (isPackage(byId.get(at).callFrame.url)) return true;
+		for (let at = id; at !== undefined; at = parent.get(at)) {
+			const frame = byId.get(at).callFrame;
+			if (isPackage(frame.url) && !(frame.functionName === '' && frame.lineNumber === 0)) return true;
+		}
 		return false;
 	});
 	const first = whole ? 0 : inPackage.indexOf(true);
@@ -81,9 +87,11 @@ function load(file) {
 
 /** Functions whose inclusive time says how much per-item work goes where. */
 const INCLUSIVE = [
-	['getNodeParameter (n8n)', (f) => f.functionName === 'getNodeParameter' && /n8n-core/.test(f.url)],
+	['getNodeParameter (n8n)', (f) => /^_?getNodeParameter$/.test(f.functionName) && /n8n-core/.test(f.url)],
+	['deepCopy (n8n-workflow)', (f) => f.functionName === 'deepCopy' && /n8n-workflow/.test(f.url)],
+	['expression runtime (isolated VM bridge)', (f) => /@n8n\/expression-runtime/.test(f.url)],
 	['expression evaluation (Expression.getParameterValue / resolveSimpleParameterValue)', (f) => /^(getParameterValue|resolveSimpleParameterValue)$/.test(f.functionName) && /n8n-workflow/.test(f.url)],
-	['getCredentials (n8n)', (f) => f.functionName === 'getCredentials' && /n8n-core/.test(f.url)],
+	['getCredentials (n8n)', (f) => /^_?getCredentials$/.test(f.functionName) && /n8n-core/.test(f.url)],
 	['binary read: assertBinaryData / getBinaryDataBuffer', (f) => /^(assertBinaryData|getBinaryDataBuffer)$/.test(f.functionName)],
 	['n8n request helper: httpRequestWithAuthentication / requestWithAuthentication', (f) => /^(httpRequestWithAuthentication|requestWithAuthentication)$/.test(f.functionName)],
 	['n8n request helper: httpRequest / proxyRequestToAxios', (f) => /^(httpRequest|proxyRequestToAxios|invokeAxios)$/.test(f.functionName) && /n8n-core/.test(f.url)],
@@ -101,6 +109,7 @@ function summarize(files) {
 	const byFile = new Map();
 	const byArea = new Map();
 	const inclusive = new Map(INCLUSIVE.map(([label]) => [label, 0]));
+	const callers = new Map(); // "leaf <- caller <- caller" -> µs, for the leaves named by --callers
 	let sampled = 0;
 	let wall = 0;
 	for (const file of files) {
@@ -123,9 +132,18 @@ function summarize(files) {
 				for (const [label, test] of INCLUSIVE) if (!hit.has(label) && test(f)) hit.add(label);
 			}
 			for (const label of hit) inclusive.set(label, inclusive.get(label) + us);
+			if (callersOf.includes(frame.functionName)) {
+				const chain = [];
+				for (let at = parent.get(id); at !== undefined && chain.length < depth; at = parent.get(at)) {
+					const f = byId.get(at).callFrame;
+					if (f.functionName && f.functionName !== frame.functionName) chain.push(`${f.functionName} (${shortFile(f.url).split('/').pop()}:${f.lineNumber + 1})`);
+				}
+				const path = `${frame.functionName} <- ${chain.join(' <- ')}`;
+				callers.set(path, (callers.get(path) ?? 0) + us);
+			}
 		});
 	}
-	return { self, byFile, byArea, inclusive, sampled, wall };
+	return { self, byFile, byArea, inclusive, callers, sampled, wall };
 }
 
 const ms = (us) => (us / 1000).toFixed(1);
@@ -156,3 +174,6 @@ for (const [key, us] of sorted(summary.self).filter(([k]) => k.includes('n8n-nod
 
 head(`Top ${top} files by self time`, 'File');
 for (const [file, us] of sorted(summary.byFile).slice(0, top)) console.log(`| ${file} | ${ms(us)}${perItem(us)} |`);
+
+head(`Who calls ${callersOf.join(', ')} (self time of the leaf, by its nearest named callers; top ${top})`, 'Leaf <- callers');
+for (const [chain, us] of sorted(summary.callers).slice(0, top)) console.log(`| ${chain} | ${ms(us)}${perItem(us)} |`);
