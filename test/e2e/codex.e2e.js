@@ -23,6 +23,7 @@ const WORDS = {
 	linkVerify: ['KYC', 'identity', 'ID card', 'passport', 'selfie'],
 	linkCertificate: ['KYC', 'identity', 'certificate'],
 	linkTrigger: ['KYC', 'identity', 'LINK Mobility'],
+	kycDecision: ['KYC', 'identity', 'decision', 'approve'],
 };
 const SHOWN = 15;
 /** The operations of each action node: the editor asks for one schema per operation. */
@@ -32,6 +33,7 @@ const SCHEMAS = {
 	progenyPassportOcr: ['extractPassport', 'getTaskResult'],
 	linkVerify: ['verify', 'ping'],
 	linkCertificate: ['byId', 'byUrl'],
+	kycDecision: [undefined],
 };
 
 function n8nSearch(version) {
@@ -73,7 +75,7 @@ e2eSuite('codex', {}, (env) => {
 	const find = (words) => search(words, nodeTypes.map((type) => ({ properties: type }))).map((result) => result.item.properties.name);
 
 	describe('codex node types', () => {
-		it('n8n serves the six nodes, each with its codex: aliases, category, README links', () => {
+		it('n8n serves the seven nodes, each with its codex: aliases, category, README links', () => {
 			assert.deepEqual(ours().map((type) => type.name.slice(PREFIX.length)).sort(), Object.keys(WORDS).sort());
 			for (const type of ours()) {
 				const { codex } = type;
@@ -85,10 +87,10 @@ e2eSuite('codex', {}, (env) => {
 			}
 		});
 
-		it('"kyc" finds the six nodes first', () => {
+		it('"kyc" finds the seven nodes first', () => {
 			const found = find('kyc');
 			assert.deepEqual(
-				found.slice(0, 6).sort(),
+				found.slice(0, Object.keys(WORDS).length).sort(),
 				Object.keys(WORDS).map((name) => PREFIX + name).sort(),
 				`search "kyc": ${found.slice(0, 10).join(', ')}`,
 			);
@@ -124,7 +126,7 @@ e2eSuite('codex', {}, (env) => {
 					assert.equal(answer.status, 200, `GET /${route}.json answered ${answer.status}`);
 					const schema = await answer.json();
 					assert.equal(schema.type, 'object');
-					const field = name === 'linkCertificate' ? 'fileName' : operation === 'ping' ? 'available' : 'documentNumber';
+					const field = name === 'linkCertificate' ? 'fileName' : name === 'kycDecision' ? 'decision' : operation === 'ping' ? 'available' : 'documentNumber';
 					assert.ok(schema.properties[field], `/${route}.json has no ${field}: ${Object.keys(schema.properties)}`);
 				}
 			});

@@ -25,7 +25,8 @@ function schemaFiles(dir) {
 describe.each(sources)('%s', (source) => {
 	const codex = readJson(`${source}.json`);
 	// the description's first `name:` is the node's
-	const name = /\bname: '(\w+)'/.exec(readFileSync(`${source}.ts`, 'utf8'))[1];
+	const text = readFileSync(`${source}.ts`, 'utf8');
+	const name = /\bname: '(\w+)'/.exec(text.slice(text.indexOf('INodeTypeDescription = {')))[1];
 
 	it('has a codex naming the node, with KYC among its aliases', () => {
 		expect(codex).toMatchObject({ node: `n8n-nodes-kyc.${name}`, nodeVersion: '1.0', codexVersion: '1.0' });
