@@ -83,6 +83,12 @@ export function linkError(ctx: LinkFunctions, failure: HttpFailure, subject: Cal
 	} else if (failure.status === undefined && failure.networkCode) {
 		message = `LINK Mobility could not be reached (${failure.networkCode})`;
 		description = 'Check the Environment (or Base URL) of the credential and the network of the n8n server.';
+	} else if (failure.status === undefined) {
+		// No answer from LINK and no network failure: the call failed inside n8n (e.g. a database
+		// time-out while its request helper read or saved the credential). LINK is not blamed.
+		message = `n8n could not complete the call to LINK Mobility: ${failure.message ?? 'no reason given'}`;
+		description =
+			"LINK Mobility did not answer with an error: the failure happened inside n8n (for example its database). Try again; if it persists, check n8n's database and log.";
 	} else {
 		message = `LINK Mobility request failed: ${explainFailure(failure)}`;
 		description = body.message ? `LINK Mobility's message: "${body.message}"` : undefined;
