@@ -153,7 +153,7 @@ e2eSuite(
 
 		describe('link trigger secret credential', () => {
 			it('version 2, secret in a LINK Mobility Callback credential: the run holds the PDF; the secret is neither in the workflow nor in the run', async () => {
-				const requestId = 'e2e-secret-certificate';
+				const requestId = 'e2e-credential-certificate';
 				await verify({ marker: 'PERSON=3', requestId, certify: true, callback: secretUrl() });
 				const execution = await triggerRun('link-trigger-secret', requestId);
 				const [item] = execution.items('LINK Trigger', 0);
@@ -168,17 +168,17 @@ e2eSuite(
 			it('no token gets 403; a wrong token gets the same empty 200 as a right one and starts nothing', async () => {
 				const body = (id) => JSON.stringify({ id, service: 'ManualIDVerification', status: 'Completed', data: {} });
 				const path = 'e2e-link-secret/link';
-				const missing = await env.n8n.callWebhook(path, { headers: json, body: body('e2e-secret-missing') });
+				const missing = await env.n8n.callWebhook(path, { headers: json, body: body('e2e-token-missing') });
 				assert.equal(missing.status, 403);
-				const wrong = await env.n8n.callWebhook(`${path}?token=e2e-callback-secret-wrong-000`, { headers: json, body: body('e2e-secret-wrong') });
+				const wrong = await env.n8n.callWebhook(`${path}?token=e2e-callback-secret-wrong-000`, { headers: json, body: body('e2e-token-wrong') });
 				assert.equal(wrong.status, 200);
 				assert.equal(await wrong.text(), '', 'nothing in the answer');
-				const right = await env.n8n.callWebhook(`${path}?token=${CALLBACK_SECRET}`, { headers: json, body: body('e2e-secret-right') });
+				const right = await env.n8n.callWebhook(`${path}?token=${CALLBACK_SECRET}`, { headers: json, body: body('e2e-token-right') });
 				assert.equal(right.status, 200);
-				await triggerRun('link-trigger-secret', 'e2e-secret-right');
-				assert.deepEqual(await runsAbout('link-trigger-secret', 'e2e-secret-wrong'), [], 'no run for the wrong token');
-				assert.deepEqual(await runsAbout('link-trigger-secret', 'e2e-secret-missing'), []);
-				assert.match(env.n8n.serverLog(), /LINK Trigger refused the callback for request e2e-secret-wrong: the "token" in its URL is wrong/);
+				await triggerRun('link-trigger-secret', 'e2e-token-right');
+				assert.deepEqual(await runsAbout('link-trigger-secret', 'e2e-token-wrong'), [], 'no run for the wrong token');
+				assert.deepEqual(await runsAbout('link-trigger-secret', 'e2e-token-missing'), []);
+				assert.match(env.n8n.serverLog(), /LINK Trigger refused the callback for request e2e-token-wrong: the "token" in its URL is wrong/);
 			});
 		});
 
