@@ -25,17 +25,6 @@ export async function linkContext(ctx: LinkFunctions): Promise<LinkContext> {
 	return { ctx, baseUrl: linkBaseUrl(credentials) };
 }
 
-/** The context of an optional credential (the trigger's), or undefined when none is set. */
-export async function optionalLinkContext(ctx: LinkFunctions): Promise<LinkContext | undefined> {
-	try {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		return credentials ? { ctx, baseUrl: linkBaseUrl(credentials) } : undefined;
-	} catch {
-		// n8n throws when the node has no credential of this type.
-		return undefined;
-	}
-}
-
 /** What a call is about, so that an error names it: the item, LINK's request id, a 404's meaning. */
 export interface CallSubject {
 	itemIndex?: number;

@@ -751,11 +751,11 @@ describe('LINK Trigger: certificateDownloaded only with the PDF, n8n failures no
 			helpers: {
 				httpRequestWithAuthentication: async () => {
 					// What n8n-core does with any failure inside the helper: NodeApiError(node, error).
-					throw new NodeApiError(testNode, Object.assign(new Error('Query read timeout'), { name: 'QueryFailedError' }));
+					throw new NodeApiError(testNode, Object.assign(new Error('Query read timeout'), { name: 'QueryFailedError' }) as never);
 				},
 			},
 		});
-		const error = String(item!.json.vendorDetails.certificateError);
+		const error = String((item!.json.vendorDetails as IDataObject).certificateError);
 		expect(error).toBe('n8n could not complete the call to LINK Mobility: Query read timeout');
 		expect(item!.json.vendorDetails).toMatchObject({ certificateDownloaded: false });
 	});
