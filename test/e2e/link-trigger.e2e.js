@@ -31,11 +31,18 @@ e2eSuite(
 		const guardedUrl = () => env.webhookUrl('link-trigger-guarded', 'LINK Trigger', 'link');
 		const secretUrl = (token = CALLBACK_SECRET) => `${env.webhookUrl('link-trigger-secret', 'LINK Trigger', 'link')}?token=${token}`;
 		const json = { 'content-type': 'application/json' };
-		/** The trigger runs of `workflow` about `requestId`. */
-		const runsAbout = async (workflow, requestId) =>
-			(await env.n8n.executions(env.workflowId(workflow), { limit: 100 })).filter((e) =>
-				e.items('LINK Trigger', 0).some((i) => i.json.transactionId === requestId),
-			);
+		/** The trigger runs of `workflow` about `requestId`, once none of its executions is still running. */
+		async function runsAbout(workflow, requestId) {
+			const deadline = Date.now() + 30_000;
+			for (;;) {
+				const executions = await env.n8n.executions(env.workflowId(workflow), { limit: 100 });
+				const settled = executions.every((e) => e.status === 'success' || e.status === 'error');
+				if (settled || Date.now() > deadline) {
+					return executions.filter((e) => e.status === 'success' && e.items('LINK Trigger', 0).some((i) => i.json.transactionId === requestId));
+				}
+				await sleep(500);
+			}
+		}
 
 		/** Runs LINK Verify through the webhook workflow; returns its output record. */
 		async function verify({ marker, requestId, certify = false, manual = false, callback }) {
