@@ -37,6 +37,8 @@ const ENCRYPTION_KEY = 'n8n-nodes-kyc-dev-encryption-key';
 /** The address the example files use; replaced by the real one on import. */
 const EXAMPLE_N8N_URL = 'http://127.0.0.1:5678';
 const LINK_TRIGGER_WEBHOOK = 'kyc-link-callbacks';
+/** The LINK Mobility Callback credential's secret in this local set-up (the sandbox sends it). */
+const LINK_CALLBACK_SECRET = 'kyc-dev-callback-secret-0001';
 
 /**
  * The user folder lives outside the repository: a package loaded from inside it would resolve
@@ -64,6 +66,12 @@ function sandboxCredentials(sandboxUrl) {
 			name: 'LINK Mobility (sandbox)',
 			type: 'linkMobilityKycApi',
 			data: { environment: 'custom', baseUrl: `${sandboxUrl}/link`, user: 'sandbox', password: 'sandbox', accessToken: '' },
+		},
+		{
+			id: 'kycDevLinkCb0001',
+			name: 'LINK Mobility callback secret (sandbox)',
+			type: 'linkMobilityCallbackApi',
+			data: { secretToken: LINK_CALLBACK_SECRET },
 		},
 		{
 			id: 'kycDevProgeny001',
@@ -98,6 +106,7 @@ async function syncCredentials(n8n, sandboxUrl) {
 	const wanted = sandboxCredentials(sandboxUrl).filter((credential) => {
 		const current = existing.get(credential.id);
 		if (!current) return true;
+		if (!('baseUrl' in credential.data)) return false; // nothing in it depends on the sandbox
 		const url = current.data?.baseUrl;
 		if (!isLocalSandbox(url)) {
 			step(`credential "${current.name}" points at ${url || 'its vendor'}: left as it is`);
@@ -251,7 +260,7 @@ async function main() {
 		host: '127.0.0.1',
 		quiet: true,
 		// the LINK account's default callback: the example LINK Trigger of this n8n
-		linkDefaultCallbackUrl: `${n8n.url}/webhook/${LINK_TRIGGER_WEBHOOK}/link`,
+		linkDefaultCallbackUrl: `${n8n.url}/webhook/${LINK_TRIGGER_WEBHOOK}/link?token=${LINK_CALLBACK_SECRET}`,
 	});
 	let stopping = null;
 	const stop = async () => {

@@ -32,16 +32,6 @@ export async function linkContext(ctx: LinkFunctions): Promise<LinkContext> {
 	return await vendorConnection(ctx, CREDENTIAL_TYPE, linkBaseUrl);
 }
 
-/** The context of an optional credential (the trigger's), or undefined when none is set. */
-export async function optionalLinkContext(ctx: LinkFunctions): Promise<LinkContext | undefined> {
-	try {
-		return await vendorConnection(ctx, CREDENTIAL_TYPE, linkBaseUrl);
-	} catch {
-		// n8n throws when the node has no credential of this type.
-		return undefined;
-	}
-}
-
 /** What a call is about, so that an error names it: the item, LINK's request id, a 404's meaning. */
 export interface CallSubject {
 	itemIndex?: number;

@@ -101,7 +101,7 @@ export function readHttpFailure(error: unknown): HttpFailure {
 	else if (networkCode && CANCELLED_CODES.includes(networkCode)) kind = 'cancelled';
 	else if (chain.some((link) => link.name === 'CanceledError' || link.name === 'AbortError')) kind = 'cancelled';
 	else if (networkCode && UNREACHABLE_CODES.includes(networkCode)) kind = 'unreachable';
-	else if ((networkCode && TIMEOUT_CODES.includes(networkCode)) || texts.some((t) => /timeout of \d+ms exceeded|timed? ?out/i.test(t))) kind = 'timeout';
+	else if ((networkCode && TIMEOUT_CODES.includes(networkCode)) || texts.some((t) => /timeout of \d+ms exceeded/i.test(t))) kind = 'timeout';
 	else if ((networkCode && DROPPED_CODES.includes(networkCode)) || texts.some((t) => /socket hang up/i.test(t))) kind = 'dropped';
 	else if (networkCode) kind = 'unreachable';
 	else kind = 'internal';
@@ -188,8 +188,8 @@ export function failureWithoutAnswer(vendorName: string, failure: HttpFailure): 
 			return { message: 'The execution was cancelled' };
 		case 'internal':
 			return {
-				message: `n8n could not complete the ${vendorName} request: ${failure.message ?? 'unknown error'}`,
-				description: `This failure happened inside n8n, not at ${vendorName}.`,
+				message: `n8n could not complete the call to ${vendorName}: ${failure.message ?? 'no reason given'}`,
+				description: `${vendorName} did not answer with an error: the failure happened inside n8n (for example its database). Try again; if it persists, check n8n's database and log.`,
 			};
 	}
 }

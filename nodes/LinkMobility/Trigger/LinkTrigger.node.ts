@@ -1,5 +1,8 @@
 import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
 	IHookFunctions,
+	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -7,7 +10,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { includeRawOption } from '../../shared/descriptions';
-import { LINK_CALLBACK_IPS, receiveCallback } from '../actions/callback';
+import {
+	checkCallbackSecret,
+	DEFAULT_REPEAT_WINDOW_SECONDS,
+	LINK_CALLBACK_IPS,
+	receiveCallback,
+} from '../actions/callback';
 import { DEFAULT_CERTIFICATE_PROPERTY } from '../actions/certificate';
 
 export class LinkTrigger implements INodeType {
@@ -16,14 +24,20 @@ export class LinkTrigger implements INodeType {
 		name: 'linkTrigger',
 		icon: { light: 'file:../../../icons/link.svg', dark: 'file:../../../icons/link.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 keeps the secret in a credential; version 1's "Secret Token" parameter still works.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'LINK Mobility KYC callbacks',
 		description: "Starts the workflow when LINK Mobility KYC sends a callback: a certificate is ready or a manual verification is done",
 		defaults: { name: 'LINK Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		// Optional: only used to download the certificate PDF of a Certification callback.
-		credentials: [{ name: 'linkMobilityKycApi', required: false }],
+		credentials: [
+			// Optional: the secret that callbacks must carry in their URL.
+			{ name: 'linkMobilityCallbackApi', required: false, testedBy: 'linkCallbackSecret' },
+			// Optional: only used to download the certificate PDF of a Certification callback.
+			{ name: 'linkMobilityKycApi', required: false },
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -37,7 +51,7 @@ export class LinkTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give LINK this node\'s Production URL as callback: in LINK Verify ("Certification Callback URL", "Manual Verification Callback URL") or as the default callback of your LINK account. With a Secret Token, add <code>?token=</code> and the token to the URL.',
+					'Give LINK this node\'s Production URL as callback: in LINK Verify ("Certification Callback URL", "Manual Verification Callback URL") or as the default callback of your LINK account. With a LINK Mobility Callback credential, add <code>?token=</code> and its secret to the URL.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -85,8 +99,8 @@ export class LinkTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'A secret that callbacks must carry in their URL as <code>?token=…</code>; others get 403 and start nothing. LINK cannot sign its callbacks, so the URL is where a secret can live. Empty: no token required.',
-				hint: 'Callback URL to give LINK: this node\'s Production URL followed by <code>?token=</code> and this token',
+					'Deprecated: stored in the workflow and its executions. Select a LINK Mobility Callback credential holding the same secret instead (it wins over this field), then empty this field. A secret that callbacks must carry in their URL as <code>?token=…</code>; others get 403 and start nothing.',
+				displayOptions: { show: { '@version': [1] } },
 			},
 			{
 				displayName: 'Options',
@@ -112,6 +126,15 @@ export class LinkTrigger implements INodeType {
 					},
 					includeRawOption,
 					{
+						displayName: 'Repeat Window (Seconds)',
+						name: 'repeatWindow',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: DEFAULT_REPEAT_WINDOW_SECONDS,
+						description:
+							'A callback with the same request ID, service and status as one accepted within this many seconds is answered 200 and starts nothing (LINK may send a callback again). Remembered by each n8n process. 0: every callback starts the workflow.',
+					},
+					{
 						displayName: 'Trust X-Forwarded-For',
 						name: 'trustForwardedFor',
 						type: 'boolean',
@@ -136,6 +159,17 @@ export class LinkTrigger implements INodeType {
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				return true;
+			},
+		},
+	};
+
+	methods = {
+		credentialTest: {
+			async linkCallbackSecret(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				return checkCallbackSecret(String(credential.data?.secretToken ?? ''));
 			},
 		},
 	};

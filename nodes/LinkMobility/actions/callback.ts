@@ -1,9 +1,15 @@
 import { createHash, timingSafeEqual } from 'crypto';
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { cleanText } from '../../shared/identity';
 import type { IdentityRecord } from '../../shared/identity';
 import { normalizeCallback } from '../normalize';
-import { optionalLinkContext } from '../transport';
+import { CREDENTIAL_TYPE, linkContext } from '../transport';
 import type { LinkContext } from '../transport';
 import {
 	certificateFileName,
@@ -17,7 +23,14 @@ import type { CertificateLocation } from './certificate';
 /** The addresses LINK's callbacks come from, as published in its documentation. */
 export const LINK_CALLBACK_IPS = ['217.75.233.139', '213.134.38.77', '88.26.209.16'];
 
+/** The credential holding the secret of the callback URL (`?token=`). */
+export const CALLBACK_CREDENTIAL_TYPE = 'linkMobilityCallbackApi';
+
+/** Seconds during which a repeated (request id, service, status) starts nothing. */
+export const DEFAULT_REPEAT_WINDOW_SECONDS = 600;
+
 export interface TriggerOptions {
+	repeatWindow?: number;
 	trustForwardedFor?: boolean;
 	downloadCertificate?: boolean;
 	binaryPropertyName?: string;
@@ -120,37 +133,151 @@ const isText = (value: unknown) =>
 const listParameter = (ctx: IWebhookFunctions, name: string): string[] =>
 	((ctx.getNodeParameter(name, []) as string[] | undefined) ?? []).map((entry) => String(entry).toLowerCase());
 
-/** Adds the certificate PDF to a Certification item; a failed download is reported in the item. */
-async function withCertificate(
-	ctx: IWebhookFunctions,
-	link: LinkContext,
-	record: IdentityRecord,
-	options: TriggerOptions,
-): Promise<INodeExecutionData> {
+const SECRET_MIN_LENGTH = 16;
+
+/**
+ * The LINK Mobility Callback credential's test: LINK has nothing to check the secret against,
+ * so the test checks that it is long enough and survives a URL unchanged.
+ */
+export function checkCallbackSecret(secret: string): INodeCredentialTestResult {
+	if (secret.length < SECRET_MIN_LENGTH) {
+		return {
+			status: 'Error',
+			message: `The Secret Token has ${secret.length} characters: use at least ${SECRET_MIN_LENGTH}`,
+		};
+	}
+	if (!/^[A-Za-z0-9._~-]+$/.test(secret)) {
+		return {
+			status: 'Error',
+			message:
+				'The Secret Token may hold only letters, digits and - . _ ~: other characters change on their way through a URL (a "+" arrives as a space)',
+		};
+	}
+	return { status: 'OK', message: "The Secret Token can be used: add ?token= and it to the trigger's Production URL" };
+}
+
+/**
+ * Where the callback's token is checked against. A selected LINK Mobility Callback credential
+ * wins; the "Secret Token" parameter of version 1 is the fallback for older workflows.
+ */
+type ExpectedSecret = { kind: 'none' } | { kind: 'parameter'; secret: string } | { kind: 'credential' };
+
+function expectedSecret(ctx: IWebhookFunctions): ExpectedSecret {
+	// The node's credential references are part of the workflow already loaded: no database read.
+	if (ctx.getNode().credentials?.[CALLBACK_CREDENTIAL_TYPE]) return { kind: 'credential' };
+	const secret = String(ctx.getNodeParameter('secretToken', '') ?? '').trim();
+	return secret === '' ? { kind: 'none' } : { kind: 'parameter', secret };
+}
+
+/**
+ * Reads the secret from the credential (a database read in n8n, so only after LINK has its
+ * answer). A credential n8n cannot read refuses the callback: it is not authenticated.
+ */
+async function credentialSecretMatches(ctx: IWebhookFunctions, given: unknown, requestId: string): Promise<boolean> {
+	let secret: string;
+	try {
+		const credentials = await ctx.getCredentials(CALLBACK_CREDENTIAL_TYPE);
+		secret = String(credentials?.secretToken ?? '').trim();
+	} catch (error) {
+		ctx.logger.error(
+			`LINK Trigger could not read its LINK Mobility Callback credential, so the callback for request ${requestId} was not processed (n8n: ${(error as Error).message})`,
+		);
+		return false;
+	}
+	if (secret === '') {
+		ctx.logger.warn(`LINK Trigger refused the callback for request ${requestId}: its LINK Mobility Callback credential has no Secret Token`);
+		return false;
+	}
+	if (!tokenMatches(secret, given)) {
+		ctx.logger.warn(`LINK Trigger refused the callback for request ${requestId}: the "token" in its URL is wrong`);
+		return false;
+	}
+	return true;
+}
+
+/** Keys of recently accepted callbacks in this process, with the time they expire (ms). */
+const recentCallbacks = new Map<string, number>();
+const MAX_REMEMBERED_CALLBACKS = 100_000;
+
+/**
+ * Remembers a callback for `windowMs`; false when it was already remembered (a repeat).
+ * Entries are kept in arrival order, so expired ones are dropped from the front.
+ */
+export function rememberCallback(key: string, windowMs: number, now = Date.now()): boolean {
+	for (const [oldKey, expiry] of recentCallbacks) {
+		if (expiry > now && recentCallbacks.size < MAX_REMEMBERED_CALLBACKS) break;
+		recentCallbacks.delete(oldKey);
+	}
+	const expiry = recentCallbacks.get(key);
+	if (expiry !== undefined && expiry > now) return false;
+	recentCallbacks.delete(key);
+	recentCallbacks.set(key, now + windowMs);
+	return true;
+}
+
+export function forgetCallbacks(): void {
+	recentCallbacks.clear();
+}
+
+/**
+ * What makes two callbacks the same: this trigger (workflow and node), the request id, service
+ * and status, and the token in the URL. The token is part of it so that a sender with a wrong
+ * token cannot make the trigger drop LINK's genuine callback as a repeat.
+ */
+function callbackKey(ctx: IWebhookFunctions, record: IdentityRecord, token: unknown): string {
+	const { service, status } = record.vendorDetails as { service: string; status: string | null };
+	const parts = [ctx.getWorkflow().id, ctx.getNode().id, typeof token === 'string' ? token : '', record.transactionId, service, status];
+	return createHash('sha256').update(JSON.stringify(parts)).digest('base64');
+}
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Adds the certificate PDF to a Certification item. `certificateDownloaded` is true only with the
+ * PDF attached; a failure is reported in the item, saying whether LINK or n8n failed.
+ */
+async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, options: TriggerOptions): Promise<INodeExecutionData> {
 	const details = record.vendorDetails;
 	const requestId = record.transactionId as string;
+	let link: LinkContext;
+	try {
+		link = await linkContext(ctx);
+	} catch (error) {
+		details.certificateError = `n8n could not read the LINK Mobility KYC credential, so the certificate was not downloaded: ${errorMessage(error)}`;
+		return { json: record };
+	}
 	// The callback's URL is used when it is on the credential's LINK address; otherwise the
 	// token is not sent there and the certificate is fetched by its request id.
 	const checked = typeof details.certificateUrl === 'string' ? checkCertificateUrl(link, details.certificateUrl) : undefined;
 	const location: CertificateLocation =
 		checked && 'location' in checked ? checked.location : { requestId, target: certificatePath(requestId) };
-	const fileName = certificateFileName(requestId);
+	let pdf: Buffer;
 	try {
-		const pdf = await downloadCertificate(link, location);
-		details.certificateDownloaded = true;
-		details.fileName = fileName;
-		const property = (options.binaryPropertyName ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
-		return { json: record, binary: { [property]: await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf') } };
+		pdf = await downloadCertificate(link, location);
 	} catch (error) {
 		// LINK already has its answer; the workflow gets the item and can retry with LINK Certificate.
-		details.certificateError = (error as Error).message;
+		details.certificateError = errorMessage(error);
+		return { json: record };
+	}
+	const fileName = certificateFileName(requestId);
+	const property = (options.binaryPropertyName ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
+	try {
+		const binary = await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
+		details.certificateDownloaded = true;
+		details.fileName = fileName;
+		return { json: record, binary: { [property]: binary } };
+	} catch (error) {
+		details.certificateError = `LINK Mobility delivered the certificate, but n8n could not store it: ${errorMessage(error)}`;
 		return { json: record };
 	}
 }
 
 /**
- * Handles one LINK callback: sender checks (403), body checks (400), filters (200, no
- * execution), then one normalized item. Nothing from the request is echoed in the answer.
+ * Handles one LINK callback. Before the answer only what needs no database: the sender's address
+ * (403), a token at all and the legacy parameter's token (403), the body (400), the filters and
+ * repeats (200, no execution). Then LINK gets its empty 200, and only then the credentials are
+ * read: the callback secret (a wrong token starts nothing) and, for a completed Certification,
+ * the API credential for the PDF. Nothing from the request is echoed in the answer.
  */
 export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = ctx.getRequestObject() as unknown as RequestLike;
@@ -165,8 +292,13 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 			return respond(res, 403, { error: 'Forbidden' });
 		}
 	}
-	const secretToken = String(ctx.getNodeParameter('secretToken', '') ?? '').trim();
-	if (secretToken !== '' && !tokenMatches(secretToken, (ctx.getQueryData() as IDataObject).token)) {
+	const secret = expectedSecret(ctx);
+	const token = (ctx.getQueryData() as IDataObject).token;
+	const tokenRefused =
+		secret.kind === 'parameter'
+			? !tokenMatches(secret.secret, token)
+			: secret.kind === 'credential' && (typeof token !== 'string' || token === '');
+	if (tokenRefused) {
 		ctx.logger.warn('LINK Trigger refused a callback: the "token" in its URL is missing or wrong');
 		return respond(res, 403, { error: 'Forbidden' });
 	}
@@ -183,6 +315,7 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 
 	const record = normalizeCallback(body, options.includeRaw !== false);
 	const { service, status } = record.vendorDetails as { service: string; status: string | null };
+	const requestId = record.transactionId as string;
 	const services = listParameter(ctx, 'services');
 	const statuses = listParameter(ctx, 'statuses');
 	const wanted =
@@ -191,15 +324,26 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 	// Answered 200 all the same: LINK would otherwise send the callback again.
 	if (!wanted) return respond(res, 200);
 
+	const windowSeconds = Number(options.repeatWindow ?? DEFAULT_REPEAT_WINDOW_SECONDS);
+	const repeatKey = windowSeconds > 0 ? callbackKey(ctx, record, token) : undefined;
+	if (repeatKey !== undefined && !rememberCallback(repeatKey, windowSeconds * 1000)) {
+		ctx.logger.info(`LINK Trigger dropped a repeated callback (${service} ${status ?? ''}) for request ${requestId}`);
+		return respond(res, 200);
+	}
+
+	// LINK gets its answer before anything that reads n8n's database or calls LINK.
+	respond(res, 200);
+	if (secret.kind === 'credential' && !(await credentialSecretMatches(ctx, token, requestId))) {
+		// Not accepted, so not remembered: LINK's genuine callback with the right token still passes.
+		if (repeatKey !== undefined) recentCallbacks.delete(repeatKey);
+		return { noWebhookResponse: true };
+	}
+	let item: INodeExecutionData = { json: record };
 	if (service === 'Certification') {
 		record.vendorDetails.certificateDownloaded = false;
-		const link =
-			status === 'Completed' && options.downloadCertificate !== false ? await optionalLinkContext(ctx) : undefined;
-		if (link) {
-			// LINK gets its answer first; the download may take a while.
-			respond(res, 200);
-			return { noWebhookResponse: true, workflowData: [[await withCertificate(ctx, link, record, options)]] };
-		}
+		const download =
+			status === 'Completed' && options.downloadCertificate !== false && ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		if (download) item = await withCertificate(ctx, record, options);
 	}
-	return { workflowData: [[{ json: record }]] };
+	return { noWebhookResponse: true, workflowData: [[item]] };
 }
