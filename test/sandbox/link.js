@@ -426,7 +426,19 @@ module.exports = function createLink(sb) {
 			sb.recordCallback(record, generation);
 			return;
 		}
-		const outcome = await postJson(url, body);
+		// Like a real webhook sender, LINK may try again when it got no 2xx in time
+		// (callbackAttempts, default 1): the receiver must not start a second execution.
+		const attempts = Math.max(1, sb.options.callbackAttempts ?? 1);
+		let outcome;
+		record.attempts = 0;
+		for (let attempt = 0; attempt < attempts; attempt++) {
+			if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+			const started = Date.now();
+			outcome = await postJson(url, body);
+			record.attempts++;
+			if (attempt === 0) record.firstAttempt = { status: outcome.status ?? null, error: outcome.error ?? null, durationMs: Date.now() - started };
+			if (outcome.status >= 200 && outcome.status < 300) break;
+		}
 		record.status = outcome.status ?? null;
 		record.error = outcome.error ?? null;
 		record.durationMs = Date.now() - record.t;

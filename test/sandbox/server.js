@@ -293,7 +293,7 @@ function startSandbox(userOptions = {}) {
 	/** Options that may change while running (POST /__sandbox/config). */
 	function configure(patch = {}) {
 		if (patch.tokenLifetimeSeconds !== undefined) lifetimesFrom(patch.tokenLifetimeSeconds, options.tokenLifetimes);
-		for (const key of ['callbackDelayMs', 'taskPendingMs']) if (typeof patch[key] === 'number') options[key] = patch[key];
+		for (const key of ['callbackDelayMs', 'taskPendingMs', 'callbackAttempts']) if (typeof patch[key] === 'number') options[key] = patch[key];
 		if (typeof patch.linkDefaultCallbackUrl === 'string') options.linkDefaultCallbackUrl = patch.linkDefaultCallbackUrl;
 		return currentConfig();
 	}
@@ -301,6 +301,7 @@ function startSandbox(userOptions = {}) {
 	const currentConfig = () => ({
 		tokenLifetimeSeconds: { ...options.tokenLifetimes },
 		callbackDelayMs: options.callbackDelayMs,
+		callbackAttempts: options.callbackAttempts ?? 1,
 		taskPendingMs: options.taskPendingMs,
 		linkDefaultCallbackUrl: options.linkDefaultCallbackUrl,
 	});
