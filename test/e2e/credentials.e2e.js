@@ -125,20 +125,23 @@ e2eSuite(
 		describe('credentials apptenticate token expiring mid-batch', () => {
 			const run = runExpiry;
 
-			it('every item succeeds although the token expired during the batch', async () => {
+			it('every item succeeds although the batch outlived its token', async () => {
 				const { execution, requests } = await run();
 				assertAllPassports(execution, 20);
-				const rejected = requests.filter((r) => r.route === 'ocr' && r.status === 401);
-				assert.ok(rejected.length >= 1, 'the token did expire during the batch (some call met a 401)');
+				const ocr = requests.filter((r) => r.route === 'ocr');
+				const spanMs = ocr[ocr.length - 1].t - ocr[0].t;
+				assert.ok(spanMs > LIFETIME_SECONDS * 1000, `the OCR calls spanned ${spanMs} ms, more than the token's ${LIFETIME_SECONDS} s`);
 			});
 
-			it('the token was renewed: token requests > 1 and at most one per rejected call, plus the first', async () => {
+			it('the token was renewed (before its end, or after a 401), one login per token lifetime', async () => {
 				const { requests } = await run();
 				const tokens = count(requests, 'token');
-				const rejected = requests.filter((r) => r.route === 'ocr' && r.status === 401).length;
-				env.note(`mid-batch expiry: ${tokens} token requests, ${rejected} calls answered 401, ${count(requests, 'ocr')} OCR calls`);
+				const ocr = requests.filter((r) => r.route === 'ocr');
+				const rejected = ocr.filter((r) => r.status === 401).length;
+				const spanMs = ocr[ocr.length - 1].t - ocr[0].t;
+				env.note(`mid-batch expiry: ${tokens} token requests, ${rejected} calls answered 401, ${ocr.length} OCR calls over ${spanMs} ms`);
 				assert.ok(tokens >= 2, `token requests: ${tokens}`);
-				assert.ok(tokens <= 1 + rejected, `token requests ${tokens} for ${rejected} rejected calls`);
+				assert.ok(tokens <= 1 + Math.ceil(spanMs / (LIFETIME_SECONDS * 1000)), `token requests ${tokens} for ${spanMs} ms of ${LIFETIME_SECONDS} s tokens`);
 			});
 		});
 

@@ -22,6 +22,8 @@ const people = require('../sandbox/people');
 const ONBOARDING = path.join(__dirname, '..', '..', 'examples', 'apptenticate-id-onboarding.json');
 const LINK_CALLBACKS = path.join(__dirname, '..', '..', 'examples', 'link-callbacks.json');
 const OUTPUTS = ['approved', 'review', 'rejected'];
+// The example's trigger takes its secret from the callback credential; this suite makes one.
+const CALLBACK_TOKEN = ['e2e', 'decision', 'callback', 'token', '01'].join('-');
 
 e2eSuite('decision', { workflows: [ONBOARDING] }, (env) => {
 	before(async () => {
@@ -32,6 +34,12 @@ e2eSuite('decision', { workflows: [ONBOARDING] }, (env) => {
 				name: 'Apptenticate (sandbox)',
 				type: 'apptenticateApi',
 				data: { baseUrl: `${env.sandbox.url}/apptenticate`, username: 'sandbox', password: 'sandbox', accessToken: '' },
+			},
+			{
+				id: 'kycDevLinkCb0001',
+				name: 'LINK Mobility callback secret (sandbox)',
+				type: 'linkMobilityCallbackApi',
+				data: { secretToken: CALLBACK_TOKEN },
 			},
 			{
 				id: 'kycDevLink000001',
@@ -129,7 +137,7 @@ e2eSuite('decision', { workflows: [ONBOARDING] }, (env) => {
 			it(`callback ${outcome}: ${expected.output}`, async () => {
 				const id = `e2e-decision-${outcome.toLowerCase()}`;
 				const body = { id, service: 'ManualIDVerification', status: 'Completed', data: manualCallbackData(outcome, people.linkDocuments[0]) };
-				const answer = await env.n8n.callWebhook(env.webhookUrl(LINK_CALLBACKS, 'LINK Callback', 'link').split('/webhook/')[1], {
+				const answer = await env.n8n.callWebhook(`${env.webhookUrl(LINK_CALLBACKS, 'LINK Callback', 'link').split('/webhook/')[1]}?token=${CALLBACK_TOKEN}`, {
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify(body),
 				});
