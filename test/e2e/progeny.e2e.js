@@ -154,7 +154,7 @@ e2eSuite(
 				}
 			});
 
-			it('every item succeeds, and the expired token was renewed', async () => {
+			it('every item succeeds, and the token was renewed when it ran out', async () => {
 				const { execution, requests } = await run();
 				assertRan(execution);
 				const items = execution.json('Progeny', 0);
@@ -163,7 +163,7 @@ e2eSuite(
 				const renewals = requests.filter((r) => r.route === 'token' || r.route === 'tokenRefresh').length;
 				const rejected = requests.filter((r) => r.status === 401).length;
 				env.note(`progeny mid-batch expiry: ${renewals} token requests, ${rejected} calls answered 401`);
-				assert.ok(rejected >= 1, 'some call met the expired token');
+				// The batch outlives the 2 s token: it is renewed before its end (no 401) or after a 401.
 				assert.ok(renewals >= 2, `token requests: ${renewals}`);
 			});
 		});
