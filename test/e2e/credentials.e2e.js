@@ -110,8 +110,8 @@ e2eSuite(
 		const runExpiry = env.once('expiry', async () => {
 			env.sandbox.reset();
 			env.sandbox.configure({ tokenLifetimeSeconds: { apptenticate: LIFETIME_SECONDS } });
-			// 20 calls of 600 ms, 5 at a time: about 3 s, longer than the token lives
-			env.sandbox.setFault({ kind: 'latency', path: '/apptenticate/api/v3/ocr/', ms: 600, times: 40 });
+			// 20 calls of 900 ms, 5 at a time: the last of 4 waves starts 2.7 s after the first, after the token's end
+			env.sandbox.setFault({ kind: 'latency', path: '/apptenticate/api/v3/ocr/', ms: 900, times: 40 });
 			const mark = env.mark();
 			try {
 				const execution = await env.execute('apptenticate-expiry');
