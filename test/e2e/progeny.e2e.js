@@ -144,13 +144,14 @@ e2eSuite(
 
 		describe('progeny token expiring mid-batch', () => {
 			const run = env.once('expiry', async () => {
-				env.sandbox.configure({ tokenLifetimeSeconds: { progeny: 2 } });
+				// Tasks pending 4 s, polled every 0.5 s: the batch lasts past its 2 s token.
+				env.sandbox.configure({ tokenLifetimeSeconds: { progeny: 2 }, taskPendingMs: 4000 });
 				const mark = env.mark();
 				try {
 					const execution = await env.execute('progeny-expiry');
 					return { execution, requests: env.requestsSince(mark, { vendor: 'progeny' }) };
 				} finally {
-					env.sandbox.configure({ tokenLifetimeSeconds: { progeny: 300 } });
+					env.sandbox.configure({ tokenLifetimeSeconds: { progeny: 300 }, taskPendingMs: TASK_PENDING_MS });
 				}
 			});
 
