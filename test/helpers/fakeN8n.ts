@@ -149,6 +149,10 @@ export function authenticatedRequester(credential: CredentialSetup | undefined, 
 			Object.assign(credential.data, extra);
 		};
 		const send = async () => {
+			// n8n calls a function-form authenticate with a copy of the request options.
+			if (typeof type.authenticate === 'function') {
+				return await httpRequest(await type.authenticate(data, { ...options, headers: { ...(options.headers ?? {}) } }));
+			}
 			const authentication = (type.authenticate ?? {}) as { properties?: { headers?: IDataObject } };
 			const headers = { ...(options.headers ?? {}) } as IDataObject;
 			for (const [key, value] of Object.entries(authentication.properties?.headers ?? {})) {

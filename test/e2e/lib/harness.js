@@ -152,6 +152,7 @@ class SuiteEnv {
 		const started = Date.now();
 		for (const name of publish) await this.n8n.publish(this.workflowId(name));
 		await this.n8n.start();
+		await this.n8n.waitForWebhooks(publish.flatMap((name) => productionWebhooks(this.workflows[name])));
 		await this.n8n.setupOwner();
 		await this.n8n.createApiKey();
 		record({ kind: 'server', suite: this.title, version: this.version, ms: Date.now() - started, readyMs: this.n8n.server?.readyMs });
@@ -173,6 +174,19 @@ class SuiteEnv {
 	mark() {
 		return this.sandbox.requests.length;
 	}
+}
+
+/**
+ * The production webhooks a published workflow registers: n8n Webhook nodes at their path, the
+ * LINK Trigger at `<webhookId>/link` (POST).
+ */
+function productionWebhooks(workflow) {
+	return (workflow?.nodes ?? []).flatMap((node) => {
+		if (node.disabled) return [];
+		if (node.type === 'n8n-nodes-base.webhook') return [{ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' }];
+		if (node.type === `${toolchain.PACKAGE_NAME}.linkTrigger`) return [{ path: `${node.webhookId}/link`, method: 'POST' }];
+		return [];
+	});
 }
 
 /**

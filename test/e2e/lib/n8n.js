@@ -379,8 +379,33 @@ class N8n {
 	}
 
 	/**
-	 * POSTs to a production webhook of an active workflow. No retry on 404: start() returns
-	 * once n8n has registered the webhooks, so a 404 is a wrong path.
+	 * Waits until n8n answers for each production webhook `{path, method}`. 2.x activates
+	 * published workflows in the background after `Editor is now accessible via:` (its
+	 * publication service), so that line does not mean the webhooks are registered. A CORS
+	 * preflight (OPTIONS with Origin) answers 404 until the webhook is registered and 204 after,
+	 * and runs no workflow, so asking again is harmless.
+	 */
+	async waitForWebhooks(webhooks, { timeoutMs = 120_000 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		for (const { path: webhookPath, method } of webhooks) {
+			for (;;) {
+				const answer = await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, {
+					method: 'OPTIONS',
+					headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
+					signal: AbortSignal.timeout(10_000),
+				}).catch(() => null);
+				if (answer && answer.status < 300) break;
+				if (Date.now() > deadline) {
+					throw new Error(`n8n did not register the webhook ${method} ${webhookPath} within ${timeoutMs / 1000} s (last answer ${answer?.status}):\n${this.serverLog().slice(-3000)}`);
+				}
+				await sleep(250);
+			}
+		}
+	}
+
+	/**
+	 * POSTs to a production webhook of an active workflow. No retry on 404: startServer() returns
+	 * once n8n has registered the published workflows' webhooks, so a 404 is a wrong path.
 	 */
 	async callWebhook(webhookPath, init = {}, { timeoutMs = 180_000 } = {}) {
 		return await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, { method: 'POST', ...init, signal: AbortSignal.timeout(timeoutMs) });

@@ -60,11 +60,9 @@ describe('LINK credential: base URL', () => {
 		expect(Expression.resolveWithoutWorkflow(request.baseURL!.slice(1), { $credentials: data })).toBe(linkBaseUrl(data));
 	});
 
-	it('sends the token as a bearer header', () => {
-		expect(credentialType.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-		});
+	it('sends the token as a bearer header', async () => {
+		const sent = await credentialType.authenticate({ accessToken: 'tok-1' }, { url: '/x', headers: { Accept: 'application/json' } });
+		expect(sent.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-1' });
 		const token = credentialType.properties.find((property) => property.name === 'accessToken');
 		expect(token).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
 		const password = credentialType.properties.find((property) => property.name === 'password');

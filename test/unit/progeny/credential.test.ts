@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { ProgenyApi } from '../../../credentials/ProgenyApi.credentials';
 import { httpRequest } from '../../helpers/fakeN8n';
+import { bearerAuthentication } from '../../../nodes/shared/tokenCredential';
 import { BASE, ORIGIN, TOKEN_PATH, requestsTo, resetHttp, tokenEndpoint } from './fixtures';
 
 const credential = new ProgenyApi();
@@ -49,7 +50,7 @@ describe('Progeny credential', () => {
 		expect(byName.baseUrl.default).toBe('https://be.progeny.tech/api/v3');
 		expect(byName.password.typeOptions?.password).toBe(true);
 		expect(byName.accessToken).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
-		expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.accessToken}}' });
+		expect(credential.authenticate).toBe(bearerAuthentication);
 		expect(credential.test.request).toMatchObject({ url: '/accounts/token/obtain/', method: 'POST' });
 	});
 });
