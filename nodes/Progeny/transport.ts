@@ -20,10 +20,6 @@ export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyCon
 	return (await vendorConnection(ctx, CREDENTIAL_TYPE)) as ProgenyContext;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
 /** Django REST framework answers `{"detail": "..."}` or `{"field": ["message", ...]}`. */
 const failureBody = z.union([z.string(), z.record(z.unknown())]);
 
@@ -85,10 +81,6 @@ function unexpectedAnswer(ctx: IExecuteFunctions, what: string, itemIndex: numbe
 	return error;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Upload and task look-up
-// ---------------------------------------------------------------------------------------------
-
 const uploadAnswer = z.object({ id: z.union([z.string().trim().min(1), z.number()]) }).passthrough();
 
 /** Sends the passport image; Progeny answers with the id of the task that reads it. */
@@ -148,10 +140,6 @@ export async function getTask(
 	if (!parsed.success) throw unexpectedAnswer(ctx, 'task look-up', itemIndex, taskId);
 	return parsed.data;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Portrait
-// ---------------------------------------------------------------------------------------------
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
 
