@@ -7,6 +7,7 @@ import type { HttpFailure } from '../shared/errors';
 import { authenticatedRequest, isSameOrigin, vendorConnection } from '../shared/http';
 import type { VendorApi, VendorConnection } from '../shared/http';
 import { multipartBody } from '../shared/multipart';
+import { downloadPortraitOption } from './descriptions';
 
 export const CREDENTIAL_TYPE = 'progenyApi';
 const PROGENY: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'Progeny' };
@@ -171,7 +172,7 @@ export async function downloadPortrait(
 		const error = vendorError(ctx, {
 			vendor: 'progeny',
 			message: 'Progeny gave a portrait address that is not a web address',
-			description: `Task ID: ${taskId}. Turn off the option "Download Portrait" to get the passport data without the portrait.`,
+			description: `Task ID: ${taskId}. Turn off the option "${downloadPortraitOption.displayName}" to get the passport data without the portrait.`,
 			itemIndex,
 		});
 		error.context.taskId = taskId;
