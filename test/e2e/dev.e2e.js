@@ -22,7 +22,7 @@ const skip = toolchain.selectedVersions().includes(VERSION) ? false : `dev runs 
 function runDev(env) {
 	return new Promise((resolve) => {
 		const started = Date.now();
-		const child = spawn('bash', [path.join(toolchain.REPO, 'examples', 'dev.sh'), '--check'], {
+		const child = spawn('bash', [path.join(toolchain.REPO, 'tools', 'dev.sh'), '--check'], {
 			cwd: toolchain.REPO,
 			env: { ...process.env, ...env },
 			stdio: ['ignore', 'pipe', 'pipe'],
