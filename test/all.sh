@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NODE_HOME=$(bash test/e2e/install-n8n.sh | tail -n 1)
+NODE_HOME=$(bash tools/n8n/install-n8n.sh | tail -n 1)
 export PATH="$NODE_HOME/bin:$PATH"
 echo "== node $(node --version), npm $(npm --version)"
 

@@ -1,3 +1,5 @@
+import { backImageProperty, documentTypeProperty, frontImageProperty } from './descriptions';
+
 /**
  * Apptenticate's error codes with their English meaning (seeds 000 and 001). The API itself
  * answers in Spanish; the node shows this text first and keeps the Spanish original.
@@ -28,9 +30,9 @@ export const APPTENTICATE_ERROR_CODES: Record<number, string> = {
 /** What the user can do about it, where the code points at the picture. */
 export const APPTENTICATE_ERROR_HINTS: Record<number, string> = {
 	800: 'Send a JPEG of at most 2 MB.',
-	809: 'Check the "Front Image Binary Field" parameter.',
-	810: 'Check the "Back Image Binary Field" parameter.',
+	809: `Check the "${frontImageProperty.displayName}" parameter.`,
+	810: `Check the "${backImageProperty.displayName}" parameter.`,
 	813: 'Make sure the front and back images belong to the same document.',
 	814: 'Retake the photo of the MRZ side: sharp, well lit, without glare.',
-	816: 'Check the "Document Type" parameter against the document in the image.',
+	816: `Check the "${documentTypeProperty.displayName}" parameter against the document in the image.`,
 };

@@ -1,5 +1,7 @@
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { readParameter, readText } from '../shared/parameters';
+import { recordFieldsProperty, recordSourceProperty, recordsProperty } from './descriptions';
 
 export type RecordSource = 'item' | 'fields' | 'json';
 
@@ -19,9 +21,9 @@ function asRecords(value: unknown): IDataObject[] | null {
 	return list.length > 0 && list.every(isObject) ? list : null;
 }
 
-/** The identity records one input item holds, from where the node's "Records" points. */
+/** The identity records one input item holds, from where the node's "Records" (recordSource) points. */
 export function recordsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject[] {
-	const source = ctx.getNodeParameter('recordSource', itemIndex) as RecordSource;
+	const source = readParameter<RecordSource>(ctx, itemIndex, recordSourceProperty);
 	const json = ctx.getInputData()[itemIndex].json;
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, { itemIndex, description });
@@ -29,18 +31,18 @@ export function recordsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 	if (source === 'item') return [json];
 
 	if (source === 'fields') {
-		const names = String(ctx.getNodeParameter('recordFields', itemIndex, '') ?? '')
+		const names = readText(ctx, itemIndex, recordFieldsProperty)
 			.split(',')
 			.map((name) => name.trim())
 			.filter(Boolean);
 		if (names.length === 0) {
-			throw fail('"Record Fields" is empty', 'Name the fields that hold the identity records, e.g. document, selfie.');
+			throw fail(`"${recordFieldsProperty.displayName}" is empty`, 'Name the fields that hold the identity records, e.g. document, selfie.');
 		}
 		return names.flatMap((name) => {
 			const records = asRecords(valueAt(json, name));
 			if (records === null) {
 				throw fail(
-					`field "${name}" ("Record Fields") holds no identity record`,
+					`field "${name}" ("${recordFieldsProperty.displayName}") holds no identity record`,
 					'The field must hold a record as the KYC nodes output it (an object), or a list of them.',
 				);
 			}
@@ -48,17 +50,17 @@ export function recordsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 		});
 	}
 
-	let value = ctx.getNodeParameter('records', itemIndex, '') as unknown;
+	let value = readParameter<unknown>(ctx, itemIndex, recordsProperty);
 	if (typeof value === 'string') {
 		try {
 			value = value.trim() === '' ? undefined : jsonParse(value);
 		} catch {
-			throw fail('"Records (JSON)" is not valid JSON', 'Give one identity record (an object) or a list of them.');
+			throw fail(`"${recordsProperty.displayName}" is not valid JSON`, 'Give one identity record (an object) or a list of them.');
 		}
 	}
 	const records = asRecords(value);
 	if (records === null) {
-		throw fail('"Records (JSON)" holds no identity record', 'Give one identity record (an object) or a list of them.');
+		throw fail(`"${recordsProperty.displayName}" holds no identity record`, 'Give one identity record (an object) or a list of them.');
 	}
 	return records;
 }

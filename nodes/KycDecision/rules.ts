@@ -16,17 +16,6 @@ export const RULES = [
 ] as const;
 export type RuleName = (typeof RULES)[number];
 
-export const DEFAULT_RULES: RuleName[] = [
-	'minimumAge',
-	'notExpired',
-	'documentValid',
-	'faceMatch',
-	'ineIdentifiers',
-	'sameDocumentNumber',
-];
-/** A failed face or liveness check is often a poor selfie: a person looks at it before rejecting. */
-export const DEFAULT_REVIEW_ON: RuleName[] = ['faceMatch', 'liveness'];
-export const DEFAULT_MINIMUM_AGE = 18;
 
 export interface DecisionSettings {
 	rules: RuleName[];

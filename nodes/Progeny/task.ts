@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { vendorError } from '../shared/errors';
 import { pollUntil } from '../shared/poll';
+import { timeoutOption } from './descriptions';
 import { getTask, shorten, vendorWords } from './transport';
 import type { ProgenyContext, ProgenyTask } from './transport';
 
@@ -64,7 +65,7 @@ export function taskTimeoutError(
 	const error = vendorError(ctx, {
 		vendor: 'progeny',
 		message: `Progeny did not finish task ${taskId} within ${timeoutSeconds} seconds (last status: ${lastStatus})`,
-		description: `The task may still finish. Fetch it later with the operation "Get Task Result" and task ID ${taskId}, or raise the option "Timeout (Seconds)".`,
+		description: `The task may still finish. Fetch it later with the operation "Get Task Result" and task ID ${taskId}, or raise the option "${timeoutOption.displayName}".`,
 		itemIndex,
 	});
 	error.context.taskId = taskId;

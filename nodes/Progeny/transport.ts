@@ -7,6 +7,7 @@ import type { HttpFailure } from '../shared/errors';
 import { authenticatedRequest, isSameOrigin, vendorConnection } from '../shared/http';
 import type { VendorApi, VendorConnection } from '../shared/http';
 import { multipartBody } from '../shared/multipart';
+import { downloadPortraitOption } from './descriptions';
 
 export const CREDENTIAL_TYPE = 'progenyApi';
 const PROGENY: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'Progeny' };
@@ -19,10 +20,6 @@ export type ProgenyContext = VendorConnection & { ctx: IExecuteFunctions };
 export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyContext> {
 	return (await vendorConnection(ctx, CREDENTIAL_TYPE)) as ProgenyContext;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
 
 /** Django REST framework answers `{"detail": "..."}` or `{"field": ["message", ...]}`. */
 const failureBody = z.union([z.string(), z.record(z.unknown())]);
@@ -85,10 +82,6 @@ function unexpectedAnswer(ctx: IExecuteFunctions, what: string, itemIndex: numbe
 	return error;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Upload and task look-up
-// ---------------------------------------------------------------------------------------------
-
 const uploadAnswer = z.object({ id: z.union([z.string().trim().min(1), z.number()]) }).passthrough();
 
 /** Sends the passport image; Progeny answers with the id of the task that reads it. */
@@ -149,10 +142,6 @@ export async function getTask(
 	return parsed.data;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Portrait
-// ---------------------------------------------------------------------------------------------
-
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 function asBuffer(data: unknown): Buffer | undefined {
@@ -183,7 +172,7 @@ export async function downloadPortrait(
 		const error = vendorError(ctx, {
 			vendor: 'progeny',
 			message: 'Progeny gave a portrait address that is not a web address',
-			description: `Task ID: ${taskId}. Turn off the option "Download Portrait" to get the passport data without the portrait.`,
+			description: `Task ID: ${taskId}. Turn off the option "${downloadPortraitOption.displayName}" to get the passport data without the portrait.`,
 			itemIndex,
 		});
 		error.context.taskId = taskId;

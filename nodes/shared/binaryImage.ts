@@ -1,5 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { readParameter } from './parameters';
 
 export type ImageFormat = 'jpeg' | 'png';
 
@@ -110,14 +111,13 @@ export async function readImage(
 	};
 }
 
-/** `readImage` for the common case: the binary property's name is the node parameter `parameterName`. */
+/** `readImage` for the common case: the binary property's name is the node parameter `property`. */
 export async function readImageParameter(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	parameterName: string,
-	fieldLabel: string,
+	property: INodeProperties,
 	rules: ImageRules,
 ): Promise<ImageFile> {
-	const propertyName = ctx.getNodeParameter(parameterName, itemIndex, '') as string;
-	return await readImage(ctx, itemIndex, propertyName, fieldLabel, rules);
+	const propertyName = String(readParameter<unknown>(ctx, itemIndex, property) ?? '');
+	return await readImage(ctx, itemIndex, propertyName, property.displayName, rules);
 }

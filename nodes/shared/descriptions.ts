@@ -1,5 +1,4 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { DEFAULT_TIMEOUT_SECONDS } from './http';
 import { DEFAULT_CONCURRENCY } from './items';
 
 export const includeRawOption: INodeProperties = {
@@ -19,12 +18,18 @@ export const concurrencyOption: INodeProperties = {
 	description: 'How many items are sent to the vendor at the same time. Lower it if the vendor answers "too many requests".',
 };
 
-export function imageProperty(
-	displayName: string,
-	name: string,
-	defaultValue: string,
-	description: string,
-): INodeProperties {
+/** A required binary-property name holding an image; its default is also its placeholder. */
+export function imageProperty({
+	displayName,
+	name,
+	default: defaultValue,
+	description,
+}: {
+	displayName: string;
+	name: string;
+	default: string;
+	description: string;
+}): INodeProperties {
 	return {
 		displayName,
 		name,
@@ -42,7 +47,7 @@ export const requestTimeoutOption: INodeProperties = {
 	name: 'requestTimeout',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 600 },
-	default: DEFAULT_TIMEOUT_SECONDS,
+	default: 60,
 	description: 'How many seconds to wait for each answer of the vendor before the item fails',
 };
 

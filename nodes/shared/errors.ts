@@ -1,5 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { concurrencyOption, requestTimeoutOption, retryUncertainOption } from './descriptions';
 import { loginFailureOf } from './tokenCredential';
 
 /**
@@ -123,7 +124,7 @@ const HTTP_EXPLANATIONS: Record<number, string> = {
 	403: 'the account is not allowed to use this service',
 	404: 'the resource was not found',
 	413: 'the upload is too large',
-	429: 'too many requests were sent; try again later or lower the node\'s "Concurrency" option',
+	429: `too many requests were sent; try again later or lower the node's "${concurrencyOption.displayName}" option`,
 	500: 'the vendor had an internal error; try again later',
 	502: 'the vendor is temporarily unreachable; try again later',
 	503: 'the vendor is temporarily unavailable (maintenance); try again later',
@@ -141,7 +142,7 @@ export function explainFailure(failure: HttpFailure): string {
 }
 
 const RESEND_ADVICE = (vendorName: string) =>
-	`${vendorName} may have received and processed (and billed) the request, so it was not sent again. Check at ${vendorName} before you send it again, or turn on the node's option "Retry Uncertain Failures" to have such calls sent again automatically.`;
+	`${vendorName} may have received and processed (and billed) the request, so it was not sent again. Check at ${vendorName} before you send it again, or turn on the node's option "${retryUncertainOption.displayName}" to have such calls sent again automatically.`;
 
 /**
  * The message and explanation of a failure that is not an HTTP error answer, written once for
@@ -171,7 +172,7 @@ export function failureWithoutAnswer(vendorName: string, failure: HttpFailure): 
 			const seconds = failure.timeoutMs ? ` within ${Math.round(failure.timeoutMs / 1000)} s` : ' in time';
 			return {
 				message: `${vendorName} did not answer${seconds}`,
-				description: failure.uncertain ? RESEND_ADVICE(vendorName) : 'Try again later, or raise the node\'s option "Request Timeout".',
+				description: failure.uncertain ? RESEND_ADVICE(vendorName) : `Try again later, or raise the node's option "${requestTimeoutOption.displayName}".`,
 			};
 		}
 		case 'dropped':

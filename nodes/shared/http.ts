@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
+import { requestTimeoutOption, retryUncertainOption } from './descriptions';
 import { readHttpFailure } from './errors';
 import type { HttpFailure } from './errors';
 import { tokenDueForRenewal, trimUrl } from './tokenCredential';
 import { waitUnlessCancelled } from './wait';
 
-export const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_RETRIES = 2;
 const MAX_REDIRECTS = 3;
 
@@ -35,10 +35,11 @@ function requestSettings(ctx: IExecuteFunctions | IWebhookFunctions): Pick<Vendo
 	} catch {
 		// A node without options: the defaults.
 	}
-	const seconds = Number(options.requestTimeout);
+	const seconds = Number(options[requestTimeoutOption.name]);
+	const fallback = requestTimeoutOption.default as number;
 	return {
-		timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_SECONDS) * 1000,
-		retryUncertain: options.retryUncertain === true,
+		timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : fallback) * 1000,
+		retryUncertain: options[retryUncertainOption.name] === true,
 	};
 }
 

@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_CONCURRENCY, processItems } from './items';
 import { throwIfCancelled, waitUnlessCancelled } from './wait';
 import type { CancellableContext } from './wait';
@@ -53,6 +53,21 @@ export function readSeconds(
 		);
 	}
 	return seconds;
+}
+
+/** `readSeconds` for a declared option of the node's options collection: its label and default. */
+export function readSecondsOption(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
+	options: IDataObject,
+	property: INodeProperties,
+	allowZero: boolean,
+): number {
+	return readSeconds(ctx, itemIndex, options[property.name], {
+		label: property.displayName,
+		default: property.default as number,
+		allowZero,
+	});
 }
 
 /** Takes turns: at most `width` calls run at once, the others wait first come, first served. */

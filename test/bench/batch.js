@@ -24,7 +24,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { SuiteEnv } = require('../e2e/lib/harness');
-const { killChildrenOnExit } = require('../e2e/lib/n8n');
+const { killChildrenOnExit } = require('../../tools/n8n/n8n');
 const { fill } = require('../e2e/lib/fixtures');
 const { makeJpeg } = require('../fixtures/images');
 

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const path = require('path');
 const { e2eSuite } = require('./lib/harness');
-const { n8nHome, PACKAGE_NAME } = require('./lib/toolchain');
+const { n8nHome, PACKAGE_NAME } = require('../../tools/n8n/toolchain');
 
 const ERROR_806 = 'Apptenticate error 806: The document data (metadata) could not be extracted';
 const PNG_ITEM_1 = 'Item 1: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';

@@ -11,7 +11,7 @@ const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('path');
 const { e2eSuite } = require('./lib/harness');
-const toolchain = require('./lib/toolchain');
+const toolchain = require('../../tools/n8n/toolchain');
 const pkg = require('../../package.json');
 
 const PREFIX = `${toolchain.PACKAGE_NAME}.`;

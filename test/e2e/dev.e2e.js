@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The main job: `npm run dev -- --check` (examples/dev.sh) builds, installs, imports the
+ * The main job: `npm run dev -- --check` (tools/dev.sh) builds, installs, imports the
  * examples, starts n8n 2.41.1 with the sandbox, runs the onboarding and LINK examples through the
  * running server and checks their results. Run twice on one user folder: the second run reuses it, keeps a
  * credential the "user" pointed at a real vendor, and moves the sandbox credentials to the
@@ -12,9 +12,9 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const toolchain = require('./lib/toolchain');
-const { N8n } = require('./lib/n8n');
-const { freePort, portInUse } = require('./lib/ports');
+const toolchain = require('../../tools/n8n/toolchain');
+const { N8n } = require('../../tools/n8n/n8n');
+const { freePort, portInUse } = require('../../tools/n8n/ports');
 
 const VERSION = '2.41.1';
 const skip = toolchain.selectedVersions().includes(VERSION) ? false : `dev runs n8n ${VERSION}, which is not selected`;
@@ -22,7 +22,7 @@ const skip = toolchain.selectedVersions().includes(VERSION) ? false : `dev runs 
 function runDev(env) {
 	return new Promise((resolve) => {
 		const started = Date.now();
-		const child = spawn('bash', [path.join(toolchain.REPO, 'examples', 'dev.sh'), '--check'], {
+		const child = spawn('bash', [path.join(toolchain.REPO, 'tools', 'dev.sh'), '--check'], {
 			cwd: toolchain.REPO,
 			env: { ...process.env, ...env },
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,7 +82,7 @@ describe(`n8n ${VERSION}`, { skip }, () => {
 		});
 
 		it('npm run dev stops n8n and the sandbox on a SIGINT sent to npm\'s own PID (as a process manager or IDE does)', async () => {
-			// npm -> sh -c -> bash examples/dev.sh -> node examples/dev.js -> n8n (own process group)
+			// npm -> sh -c -> bash tools/dev.sh -> node tools/dev.js -> n8n (own process group)
 			const child = spawn('npm', ['run', 'dev'], {
 				cwd: toolchain.REPO,
 				env: { ...process.env, ...env },

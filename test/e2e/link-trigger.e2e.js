@@ -11,7 +11,7 @@ const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const { e2eSuite } = require('./lib/harness');
 const { imageBase64 } = require('./lib/fixtures');
-const { sleep } = require('./lib/n8n');
+const { sleep } = require('../../tools/n8n/n8n');
 
 const SECRET = 'e2e-secret';
 /** The LINK Mobility Callback credential's secret (credentials.template.json). */

@@ -12,7 +12,7 @@ const { sandboxCredentials } = require('./lib/fixtures');
 e2eSuite('requests-credential-test', { workflows: [] }, (env) => {
 	before(
 		async () => {
-			// A loaded machine can take over lib/n8n.js's default 120 s to start n8n: start it first
+			// A loaded machine can take over tools/n8n/n8n.js's default 120 s to start n8n: start it first
 			// with more time (startServer then finds it running).
 			await env.n8n.start({ timeoutMs: 400_000 });
 			await env.startServer();

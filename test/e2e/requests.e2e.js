@@ -14,7 +14,7 @@ const assert = require('node:assert/strict');
 const http = require('http');
 const { e2eSuite } = require('./lib/harness');
 const { loadWorkflow } = require('./lib/fixtures');
-const { sleep } = require('./lib/n8n');
+const { sleep } = require('../../tools/n8n/n8n');
 
 /** Input order is kept: passport i is PERSON=(i % 3) + 1, whose passport numbers are these. */
 const PASSPORT_NUMBERS = ['123456789', '546789123', 'PA0912345'];

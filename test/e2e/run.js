@@ -17,7 +17,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const toolchain = require('./lib/toolchain');
+const toolchain = require('../../tools/n8n/toolchain');
 
 function parseArgs(argv) {
 	const args = { versions: [], runnerArgs: [], files: [], keep: Boolean(process.env.KYC_E2E_KEEP) };

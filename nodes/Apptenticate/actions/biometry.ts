@@ -1,7 +1,22 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { readImageParameter } from '../../shared/binaryImage';
-import { cleanText, identityRecord } from '../../shared/identity';
+import { includeRawOption } from '../../shared/descriptions';
+import { identityRecord } from '../../shared/identity';
+import { readOption, readParameter, requireText } from '../../shared/parameters';
+import {
+	biometryOperation,
+	biometryOptions,
+	citizenIdProperty,
+	deviceOption,
+	documentImageProperty,
+	endpointOption,
+	foreignDocumentTypeProperty,
+	legacyFieldNamesOption,
+	legacyPathOption,
+	returnTransactionIdOption,
+	selfieImageProperty,
+} from '../descriptions';
+import { biometryDocumentType, normalizeBiometryAnswer } from '../normalize';
 import { APPTENTICATE_IMAGE_RULES, apptenticatePost, pythonBoolean } from '../transport';
 import type { ApptenticateContext } from '../transport';
 
@@ -19,47 +34,35 @@ const LEGACY_FIELD_NAMES = {
 	codeExample: { image: 'imagen', device: 'dispositivo' },
 } as const;
 
-const NORMALIZED_DOCUMENT_TYPES: Record<string, string> = {
-	passport: 'passport',
-	identification_card: 'id_card',
-	profile_image: 'profile_image',
-};
-
-function citizenIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
-	const citizenId = String(ctx.getNodeParameter('citizenId', itemIndex, '') ?? '').trim();
-	if (citizenId === '') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Citizen ID" is empty`, {
-			itemIndex,
-			description: 'Enter the Panamanian ID number (cédula), for example 8-123-456, or map it from an earlier node.',
-		});
-	}
-	return citizenId;
-}
-
 export async function biometryItem(
 	ctx: IExecuteFunctions,
 	apptenticate: ApptenticateContext,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const operation = ctx.getNodeParameter('operation', itemIndex) as BiometryOperation;
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const returnId = options.returnTransactionId === false ? undefined : pythonBoolean(true);
-	const device = (options.device as string) || undefined;
+	const operation = readParameter<BiometryOperation>(ctx, itemIndex, biometryOperation);
+	const options = readParameter<IDataObject>(ctx, itemIndex, biometryOptions);
+	const returnId = readOption(options, returnTransactionIdOption) === false ? undefined : pythonBoolean(true);
+	const device = readOption<string>(options, deviceOption) || undefined;
 	const readSelfie = async () =>
-		await readImageParameter(ctx, itemIndex, 'selfieImageProperty', 'Selfie Image Binary Field', APPTENTICATE_IMAGE_RULES);
+		await readImageParameter(ctx, itemIndex, selfieImageProperty, APPTENTICATE_IMAGE_RULES);
 
 	let answer: IDataObject;
 	let documentType: string | null = null;
 	let documentNumber: string | null = null;
 	if (operation === 'verifyCitizen') {
-		documentNumber = citizenIdOf(ctx, itemIndex);
+		documentNumber = requireText(
+			ctx,
+			itemIndex,
+			citizenIdProperty,
+			'Enter the Panamanian ID number (cédula), for example 8-123-456, or map it from an earlier node.',
+		);
 		documentType = 'id_card';
 		const selfie = await readSelfie();
-		if (options.endpoint === 'legacy') {
-			const names = LEGACY_FIELD_NAMES[(options.legacyFieldNames as 'payload' | 'codeExample') ?? 'payload'];
+		if (readOption(options, endpointOption) === 'legacy') {
+			const names = LEGACY_FIELD_NAMES[readOption<keyof typeof LEGACY_FIELD_NAMES>(options, legacyFieldNamesOption)];
 			answer = await apptenticatePost(
 				apptenticate,
-				(options.legacyPath as string) || '/api/biometrics/',
+				readOption<string>(options, legacyPathOption) || (legacyPathOption.default as string),
 				{ cedula: documentNumber, id: returnId, [names.device]: device },
 				{ [names.image]: selfie },
 				itemIndex,
@@ -74,15 +77,9 @@ export async function biometryItem(
 			);
 		}
 	} else {
-		const foreignDocumentType = ctx.getNodeParameter('foreignDocumentType', itemIndex) as string;
-		documentType = NORMALIZED_DOCUMENT_TYPES[foreignDocumentType] ?? foreignDocumentType;
-		const frontside = await readImageParameter(
-			ctx,
-			itemIndex,
-			'documentImageProperty',
-			'Document Image Binary Field',
-			APPTENTICATE_IMAGE_RULES,
-		);
+		const foreignDocumentType = readParameter<string>(ctx, itemIndex, foreignDocumentTypeProperty);
+		documentType = biometryDocumentType(foreignDocumentType);
+		const frontside = await readImageParameter(ctx, itemIndex, documentImageProperty, APPTENTICATE_IMAGE_RULES);
 		const selfie = await readSelfie();
 		answer = await apptenticatePost(
 			apptenticate,
@@ -93,25 +90,6 @@ export async function biometryItem(
 		);
 	}
 
-	const valid = typeof answer.valid === 'boolean' ? answer.valid : null;
-	const id = answer.id;
-	const record = identityRecord(
-		'apptenticate',
-		{
-			documentType,
-			documentNumber,
-			valid,
-			match: valid,
-			faceMatch: valid,
-			transactionId: id === undefined || id === null ? null : String(id),
-			vendorDetails: {
-				operation,
-				message: cleanText(answer.message),
-				code: answer.code ?? null,
-			},
-		},
-		answer,
-		options.includeRaw !== false,
-	);
-	return { json: record };
+	const fields = normalizeBiometryAnswer(operation, { documentType, documentNumber }, answer);
+	return { json: identityRecord('apptenticate', fields, answer, readOption(options, includeRawOption) !== false) };
 }

@@ -1,21 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { readImageParameter } from '../../shared/binaryImage';
-import { readSeconds } from '../../shared/poll';
+import { readOption, readParameter } from '../../shared/parameters';
+import { readSecondsOption } from '../../shared/poll';
 import type { WaitingItem } from '../../shared/poll';
+import {
+	extendDataOption,
+	firstPollDelayOption,
+	optionsProperty,
+	passportImageProperty,
+	pollIntervalOption,
+	timeoutOption,
+} from '../descriptions';
 import { pollTask } from '../task';
 import type { PollingSettings } from '../task';
 import { PROGENY_IMAGE_RULES, uploadPassport } from '../transport';
 import type { ProgenyContext } from '../transport';
 import { readOutputSettings, taskOutput } from './taskOutput';
 
-export const POLLING_DEFAULTS = { firstDelaySeconds: 2, pollIntervalSeconds: 2, timeoutSeconds: 120 };
-
 export function readPollingSettings(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): PollingSettings {
-	const seconds = (name: keyof typeof POLLING_DEFAULTS, label: string, allowZero: boolean) =>
-		readSeconds(ctx, itemIndex, options[name], { label, default: POLLING_DEFAULTS[name], allowZero });
-	const firstDelay = seconds('firstDelaySeconds', 'First Poll Delay (Seconds)', true);
-	const interval = seconds('pollIntervalSeconds', 'Poll Interval (Seconds)', false);
-	const timeout = seconds('timeoutSeconds', 'Timeout (Seconds)', false);
+	const firstDelay = readSecondsOption(ctx, itemIndex, options, firstPollDelayOption, true);
+	const interval = readSecondsOption(ctx, itemIndex, options, pollIntervalOption, false);
+	const timeout = readSecondsOption(ctx, itemIndex, options, timeoutOption, false);
 	return {
 		firstDelayMs: firstDelay * 1000,
 		intervalMs: interval * 1000,
@@ -35,17 +40,11 @@ export async function extractPassportItem(
 	{ start, call }: WaitingItem,
 ): Promise<INodeExecutionData> {
 	const { taskId, polling, output } = await start(async () => {
-		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const extendData = options.extendData === true;
+		const options = readParameter<IDataObject>(ctx, itemIndex, optionsProperty);
+		const extendData = readOption(options, extendDataOption) === true;
 		const polling = readPollingSettings(ctx, itemIndex, options);
 		const output = readOutputSettings(ctx, itemIndex, options, extendData);
-		const image = await readImageParameter(
-			ctx,
-			itemIndex,
-			'passportImageProperty',
-			'Input Binary Field',
-			PROGENY_IMAGE_RULES,
-		);
+		const image = await readImageParameter(ctx, itemIndex, passportImageProperty, PROGENY_IMAGE_RULES);
 		const taskId = await uploadPassport(progeny, image, extendData, itemIndex);
 		// The task is billed from here on: if this execution is lost (a worker dies), the log is
 		// where the user finds the id to fetch the result with "Get Task Result".

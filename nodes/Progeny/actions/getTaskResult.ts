@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { readParameter, requireText } from '../../shared/parameters';
+import { optionsProperty, taskIdProperty } from '../descriptions';
 import { taskFailedError, taskState } from '../task';
 import { getTask } from '../transport';
 import type { ProgenyContext } from '../transport';
@@ -14,15 +15,13 @@ export async function getTaskResultItem(
 	progeny: ProgenyContext,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const taskId = String(ctx.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
-	if (taskId === '') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Task ID" is empty`, {
-			itemIndex,
-			description:
-				'Enter the task ID that the operation "Extract Passport Data" returned (transactionId), or that a timeout error gave.',
-		});
-	}
+	const options = readParameter<IDataObject>(ctx, itemIndex, optionsProperty);
+	const taskId = requireText(
+		ctx,
+		itemIndex,
+		taskIdProperty,
+		'Enter the task ID that the operation "Extract Passport Data" returned (transactionId), or that a timeout error gave.',
+	);
 	// Only a task created with extend_data holds the provider's answer: pass it on when present.
 	const output = readOutputSettings(ctx, itemIndex, options, true);
 

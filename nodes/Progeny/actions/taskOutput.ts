@@ -1,6 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { includeRawOption } from '../../shared/descriptions';
 import { identityRecord } from '../../shared/identity';
+import { readOption } from '../../shared/parameters';
+import { downloadPortraitOption, portraitPropertyOption } from '../descriptions';
 import { normalizeTask } from '../normalize';
 import { taskState } from '../task';
 import { downloadPortrait } from '../transport';
@@ -21,11 +24,11 @@ export function readOutputSettings(
 	options: IDataObject,
 	providerResponse: boolean,
 ): OutputSettings {
-	const settings: OutputSettings = { includeRaw: options.includeRaw !== false, providerResponse };
-	if (options.downloadPortrait === true) {
-		const property = String(options.portraitBinaryProperty ?? 'portrait').trim();
+	const settings: OutputSettings = { includeRaw: readOption(options, includeRawOption) !== false, providerResponse };
+	if (readOption(options, downloadPortraitOption) === true) {
+		const property = String(readOption(options, portraitPropertyOption) ?? '').trim();
 		if (property === '') {
-			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Put Portrait in Field" is empty`, {
+			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "${portraitPropertyOption.displayName}" is empty`, {
 				itemIndex,
 				description: 'Enter the name of the binary property the portrait is written to, for example "portrait".',
 			});

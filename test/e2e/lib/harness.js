@@ -21,8 +21,8 @@ const { describe, before, after } = require('node:test');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const toolchain = require('./toolchain');
-const { N8n, killChildrenOnExit } = require('./n8n');
+const toolchain = require('../../../tools/n8n/toolchain');
+const { N8n, killChildrenOnExit } = require('../../../tools/n8n/n8n');
 const { loadWorkflow, sandboxCredentials } = require('./fixtures');
 const { startSandbox } = require('../../sandbox/server');
 

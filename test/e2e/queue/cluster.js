@@ -8,9 +8,9 @@
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { N8n, tail } = require('../lib/n8n');
-const { n8nBin } = require('../lib/toolchain');
-const { freePort } = require('../lib/ports');
+const { N8n, tail } = require('../../../tools/n8n/n8n');
+const { n8nBin } = require('../../../tools/n8n/toolchain');
+const { freePort } = require('../../../tools/n8n/ports');
 const { sleep } = require('./services');
 
 /** Every process started here, killed (process group) if the test process dies first. */

@@ -20,7 +20,7 @@ const { loadWorkflow, fill, imageBase64 } = require('../lib/fixtures');
 const { startSandbox } = require('../../sandbox/server');
 const { ensureServices, startRedis, startPostgres, sleep } = require('./services');
 const { QueueCluster } = require('./cluster');
-const toolchain = require('../lib/toolchain');
+const toolchain = require('../../../tools/n8n/toolchain');
 
 const VERSION = '2.41.1';
 /**

@@ -12,7 +12,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const toolchain = require('../lib/toolchain');
+const toolchain = require('../../../tools/n8n/toolchain');
 const { ensureServices } = require('./services');
 
 const VERSION = '2.41.1';

@@ -9,7 +9,7 @@ const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { freePort, portInUse } = require('../lib/ports');
+const { freePort, portInUse } = require('../../../tools/n8n/ports');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

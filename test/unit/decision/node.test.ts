@@ -1,7 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { KycDecision } from '../../../nodes/KycDecision/KycDecision.node';
-import { DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES, RULES } from '../../../nodes/KycDecision/rules';
+import { DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES } from '../../../nodes/KycDecision/descriptions';
+import { RULES } from '../../../nodes/KycDecision/rules';
 import { baseContext } from '../../helpers/fakeN8n';
 import type { ParameterValue } from '../../helpers/fakeN8n';
 

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
-import { comparableName, decide, DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES, RULES } from '../../../nodes/KycDecision/rules';
+import { DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES } from '../../../nodes/KycDecision/descriptions';
+import { comparableName, decide, RULES } from '../../../nodes/KycDecision/rules';
 import type { DecisionSettings, RuleName } from '../../../nodes/KycDecision/rules';
 
 const NOW = new Date('2026-03-15T12:00:00Z');

@@ -6,10 +6,11 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 import { ApptenticateBiometry } from '../../../nodes/Apptenticate/ApptenticateBiometry.node';
-import { normalizeOcrAnswer } from '../../../nodes/Apptenticate/actions/ocr';
-import { decide, DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES, RULES } from '../../../nodes/KycDecision/rules';
+import { normalizeOcrAnswer } from '../../../nodes/Apptenticate/normalize';
+import { DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES } from '../../../nodes/KycDecision/descriptions';
+import { decide, RULES } from '../../../nodes/KycDecision/rules';
 import type { DecisionSettings } from '../../../nodes/KycDecision/rules';
-import { normalizeCallback, normalizeVerifyAnswer } from '../../../nodes/LinkMobility/normalize';
+import { normalizeCallback, normalizeVerifyAnswer } from '../../../nodes/Link/normalize';
 import { normalizeTask } from '../../../nodes/Progeny/normalize';
 import type { ProgenyTask } from '../../../nodes/Progeny/transport';
 import { identityRecord } from '../../../nodes/shared/identity';

@@ -1,8 +1,7 @@
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
-import { WAIT_DEFAULTS } from '../../../nodes/LinkMobility/actions/certificate';
-import { LinkCertificate } from '../../../nodes/LinkMobility/Certificate/LinkCertificate.node';
+import { LinkCertificate } from '../../../nodes/Link/LinkCertificate.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
 import { runNode, sentRequests } from '../../helpers/fakeN8n';
 import { BASE, PDF, REQUEST_ID, linkCredential, requestsTo, resetHttp, tokenEndpoint } from './fixtures';
@@ -288,6 +287,6 @@ describe('LINK Certificate: the input record', () => {
 			default: unknown;
 		}>;
 		const defaults = Object.fromEntries(options.map((option) => [option.name, option.default]));
-		expect(defaults).toMatchObject({ ...WAIT_DEFAULTS, keepInputFields: true, waitUntilReady: false });
+		expect(defaults).toMatchObject({ pollInterval: 10, timeout: 300, keepInputFields: true, waitUntilReady: false });
 	});
 });

@@ -1,4 +1,4 @@
-import { checkCountryCode } from '../../../nodes/LinkMobility/countries';
+import { checkCountryCode } from '../../../nodes/Link/countries';
 import {
 	FIELD_CANDIDATES,
 	canonical,
@@ -7,7 +7,7 @@ import {
 	normalizeCallback,
 	normalizeDocumentType,
 	normalizeVerifyAnswer,
-} from '../../../nodes/LinkMobility/normalize';
+} from '../../../nodes/Link/normalize';
 import { approvedCallback, automaticAnswer } from './fixtures';
 
 const normal = (code: string, value: string) => ({ type: 'Normal', code, value, description: code });

@@ -8,8 +8,8 @@ import {
 	rememberCallback,
 	senderIp,
 	tokenMatches,
-} from '../../../nodes/LinkMobility/actions/callback';
-import { LinkTrigger } from '../../../nodes/LinkMobility/Trigger/LinkTrigger.node';
+} from '../../../nodes/Link/callback';
+import { LinkTrigger } from '../../../nodes/Link/LinkTrigger.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
 import { sentRequests, testNode, webhookContext } from '../../helpers/fakeN8n';
 import {

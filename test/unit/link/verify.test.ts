@@ -1,6 +1,6 @@
 import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
-import { LinkVerify } from '../../../nodes/LinkMobility/Verify/LinkVerify.node';
+import { LinkVerify } from '../../../nodes/Link/LinkVerify.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
 import { binaryItem, runNode, sentRequests } from '../../helpers/fakeN8n';
 import { makeJpeg, makePng } from '../../helpers/images';

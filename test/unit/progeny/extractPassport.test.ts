@@ -2,7 +2,7 @@ import nock from 'nock';
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ProgenyPassportOcr } from '../../../nodes/Progeny/ProgenyPassportOcr.node';
-import { POLLING_DEFAULTS, readPollingSettings } from '../../../nodes/Progeny/actions/extractPassport';
+import { readPollingSettings } from '../../../nodes/Progeny/actions/extractPassport';
 import { binaryItem, runNode } from '../../helpers/fakeN8n';
 import type { RunSetup } from '../../helpers/fakeN8n';
 import {
@@ -699,7 +699,7 @@ describe('Progeny Passport OCR: description', () => {
 			default: unknown;
 		}>;
 		const defaults = Object.fromEntries(options.map((option) => [option.name, option.default]));
-		expect(defaults).toMatchObject(POLLING_DEFAULTS);
+		expect(defaults).toMatchObject({ firstDelaySeconds: 2, pollIntervalSeconds: 2, timeoutSeconds: 120 });
 		expect(defaults).toMatchObject({ extendData: false, downloadPortrait: false, portraitBinaryProperty: 'portrait' });
 		expect(node.description.usableAsTool).toBe(true);
 		expect(node.description.credentials).toEqual([{ name: 'progenyApi', required: true }]);

@@ -6,6 +6,7 @@ import { explainFailure, failureWithoutAnswer, vendorError } from '../shared/err
 import type { HttpFailure } from '../shared/errors';
 import { authenticatedRequest, vendorConnection } from '../shared/http';
 import type { VendorApi, VendorConnection } from '../shared/http';
+import { maxImageSizeOption } from './descriptions';
 
 export const CREDENTIAL_TYPE = 'linkMobilityKycApi';
 const VENDOR = 'linkMobility';
@@ -13,15 +14,14 @@ const LINK: VendorApi = { credentialType: CREDENTIAL_TYPE, vendorName: 'LINK Mob
 
 /**
  * LINK's examples send JPEG and PNG. LINK documents no size limit; the node's default of 10 MB per
- * image holds any phone photo or scan (3-6 MB) and keeps a request (three images, base64) under
- * about 40 MB, where a 50 MB photo would cost n8n gigabytes and LINK answers 413. The option
- * "Max Image Size (MB)" raises it.
+ * image (its option "Max Image Size (MB)", which sets `maxBytes`) holds any phone photo or scan
+ * (3-6 MB) and keeps a request (three images, base64) under about 40 MB, where a 50 MB photo
+ * would cost n8n gigabytes and LINK answers 413.
  */
 export const LINK_IMAGE_RULES: ImageRules = {
 	formats: ['jpeg', 'png'],
 	vendorName: 'LINK Mobility',
-	maxBytes: 10 * 1024 * 1024,
-	maxBytesOption: 'Max Image Size (MB)',
+	maxBytesOption: maxImageSizeOption.displayName,
 };
 
 type LinkFunctions = IExecuteFunctions | IWebhookFunctions;

@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
+const REPO = path.resolve(__dirname, '..', '..');
 const CACHE = process.env.KYC_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-kyc');
 const SUPPORTED_VERSIONS = ['2.41.1', '1.123.81'];
 const PACKAGE_NAME = require(path.join(REPO, 'package.json')).name;
@@ -28,7 +28,7 @@ const majorOf = (version) => Number(String(version).split('.')[0]);
  * returns the Node 24 home it prints as its last line.
  */
 function ensureN8n(versions, { quiet = false } = {}) {
-	const result = spawnSync('bash', [path.join(__dirname, '..', 'install-n8n.sh')], {
+	const result = spawnSync('bash', [path.join(__dirname, 'install-n8n.sh')], {
 		env: { ...process.env, KYC_N8N_VERSIONS: versions.join(' '), KYC_E2E_CACHE: CACHE },
 		stdio: ['ignore', 'pipe', 'inherit'],
 		encoding: 'utf8',

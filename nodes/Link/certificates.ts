@@ -1,11 +1,14 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { pollUntil, readSeconds } from '../../shared/poll';
-import type { WaitingItem } from '../../shared/poll';
-import { linkRequest, unexpectedAnswer } from '../transport';
-import type { CallSubject, LinkContext } from '../transport';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { pollUntil } from '../shared/poll';
+import { timeoutOption } from './descriptions';
+import { linkRequest, unexpectedAnswer } from './transport';
+import type { CallSubject, LinkContext } from './transport';
 
-export const DEFAULT_CERTIFICATE_PROPERTY = 'certificate';
+/**
+ * A LINK certificate: where it is, one download, and the wait until LINK has made it. Used by
+ * LINK Certificate and by the trigger's Certification callbacks.
+ */
 
 export interface CertificateLocation {
 	requestId: string;
@@ -51,7 +54,7 @@ const isPdf = (data: Buffer) => data.subarray(0, 4).toString('latin1') === '%PDF
  * One download: `GET /certificate/{id}` answers `{id, content}` with the PDF in base64.
  * Returns undefined while LINK has no certificate for the id (404, or no content yet).
  */
-async function fetchCertificateOnce(
+export async function fetchCertificateOnce(
 	link: LinkContext,
 	location: CertificateLocation,
 	subject: CallSubject,
@@ -110,8 +113,6 @@ export interface WaitOptions {
 	timeout: number;
 }
 
-export const WAIT_DEFAULTS: WaitOptions = { pollInterval: 10, timeout: 300 };
-
 /**
  * Asks again every `pollInterval` seconds after a first attempt made at `startedAt`, the last
  * attempt at the timeout (the shared deadline rule). `call` runs one attempt when its turn comes.
@@ -136,7 +137,7 @@ export async function waitForCertificate(
 				{
 					itemIndex,
 					description:
-						'LINK creates the certificate after the verification. Raise "Timeout", or start this node from the LINK Trigger\'s Certification callback instead of waiting.',
+						`LINK creates the certificate after the verification. Raise "${timeoutOption.displayName}", or start this node from the LINK Trigger's Certification callback instead of waiting.`,
 				},
 			);
 			error.context.requestId = location.requestId;
@@ -145,84 +146,3 @@ export async function waitForCertificate(
 	);
 }
 
-/** The options of one item; wrong seconds name the item and the option, before anything is sent. */
-function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): WaitOptions {
-	return {
-		pollInterval: readSeconds(ctx, itemIndex, options.pollInterval, {
-			label: 'Poll Interval (Seconds)',
-			default: WAIT_DEFAULTS.pollInterval,
-			allowZero: false,
-		}),
-		timeout: readSeconds(ctx, itemIndex, options.timeout, {
-			label: 'Timeout (Seconds)',
-			default: WAIT_DEFAULTS.timeout,
-			allowZero: false,
-		}),
-	};
-}
-
-function locate(ctx: IExecuteFunctions, link: LinkContext, operation: string, itemIndex: number): CertificateLocation {
-	const item = `Item ${itemIndex + 1}`;
-	if (operation === 'byUrl') {
-		const input = String(ctx.getNodeParameter('certificateUrl', itemIndex, '') ?? '').trim();
-		if (input === '') {
-			throw new NodeOperationError(ctx.getNode(), `${item}: "Certificate URL" is empty`, {
-				itemIndex,
-				description: 'Map the certificate URL of the LINK Trigger, e.g. {{ $json.vendorDetails.certificateUrl }}.',
-			});
-		}
-		const checked = checkCertificateUrl(link, input);
-		if ('problem' in checked) {
-			throw new NodeOperationError(ctx.getNode(), `${item}: "Certificate URL" refused: ${checked.problem}`, {
-				itemIndex,
-				description:
-					'Use a certificate URL sent by LINK to this credential\'s environment, or the "Get by Request ID" operation.',
-			});
-		}
-		return checked.location;
-	}
-	const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
-	if (requestId === '') {
-		throw new NodeOperationError(ctx.getNode(), `${item}: "Request ID" is empty`, {
-			itemIndex,
-			description: 'Map the ID of the verification request, e.g. {{ $json.transactionId }}.',
-		});
-	}
-	return { requestId, target: certificatePath(requestId) };
-}
-
-/**
- * LINK Certificate for one item. The first attempt is the item's start; with Wait Until Ready
- * the later attempts take turns with the other items' calls, so Concurrency bounds the downloads
- * in flight, not the certificates waited for.
- */
-export async function certificateItem(
-	ctx: IExecuteFunctions,
-	link: LinkContext,
-	itemIndex: number,
-	{ start, call }: WaitingItem,
-): Promise<INodeExecutionData> {
-	const first = await start(async () => {
-		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const waitUntilReady = options.waitUntilReady === true;
-		const wait = waitUntilReady ? readWaitOptions(ctx, itemIndex, options) : undefined;
-		const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-		const property =
-			String(ctx.getNodeParameter('binaryPropertyName', itemIndex, '') ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
-		const keepInputFields = options.keepInputFields !== false;
-		const location = locate(ctx, link, operation, itemIndex);
-		const startedAt = Date.now();
-		const { pdf, notReady } = await fetchCertificateOnce(link, location, { itemIndex });
-		if (!pdf && !wait) throw notReady;
-		return { location, property, keepInputFields, wait: wait && { ...wait, startedAt }, pdf };
-	});
-	const { location, property, keepInputFields, wait } = first;
-	const pdf = first.pdf ?? (await waitForCertificate(ctx, link, location, wait!, itemIndex, call));
-	const fileName = certificateFileName(location.requestId);
-	// The input's fields (the person's record) stay with the PDF, so no Merge is needed.
-	const input = keepInputFields ? ctx.getInputData()[itemIndex]?.json ?? {} : {};
-	return {
-		json: { ...input, requestId: location.requestId, fileName, ready: true },
-		binary: { [property]: await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf') },
-	};
-}

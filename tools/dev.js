@@ -23,15 +23,15 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const toolchain = require('../test/e2e/lib/toolchain');
-const { N8n, OWNER, sleep } = require('../test/e2e/lib/n8n');
-const { freePort, portInUse } = require('../test/e2e/lib/ports');
+const toolchain = require('./n8n/toolchain');
+const { N8n, OWNER, sleep } = require('./n8n/n8n');
+const { freePort, portInUse } = require('./n8n/ports');
 const { makeJpeg } = require('../test/fixtures/images');
 const { startSandbox } = require('../test/sandbox/server');
 
 const REPO = toolchain.REPO;
 const DEV_DIR = path.join(REPO, '.dev');
-const EXAMPLES_DIR = __dirname;
+const EXAMPLES_DIR = path.join(REPO, 'examples');
 const VERSION = process.env.KYC_DEV_N8N || '2.41.1';
 const ENCRYPTION_KEY = 'n8n-nodes-kyc-dev-encryption-key';
 /** The address the example files use; replaced by the real one on import. */

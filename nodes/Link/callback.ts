@@ -3,39 +3,39 @@ import type {
 	IDataObject,
 	INodeCredentialTestResult,
 	INodeExecutionData,
+	INodeProperties,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { cleanText } from '../../shared/identity';
-import type { IdentityRecord } from '../../shared/identity';
-import { normalizeCallback } from '../normalize';
-import { CREDENTIAL_TYPE, linkContext } from '../transport';
-import type { LinkContext } from '../transport';
+import { includeRawOption } from '../shared/descriptions';
+import { cleanText } from '../shared/identity';
+import type { IdentityRecord } from '../shared/identity';
+import { readOption, readWebhookParameter } from '../shared/parameters';
+import { certificateFileName, certificatePath, checkCertificateUrl, downloadCertificate } from './certificates';
+import type { CertificateLocation } from './certificates';
 import {
-	certificateFileName,
-	certificatePath,
-	checkCertificateUrl,
+	allowedIpsProperty,
 	DEFAULT_CERTIFICATE_PROPERTY,
-	downloadCertificate,
-} from './certificate';
-import type { CertificateLocation } from './certificate';
+	downloadCertificateOption,
+	repeatWindowOption,
+	secretTokenProperty,
+	servicesProperty,
+	statusesProperty,
+	triggerCertificatePropertyOption,
+	triggerOptions,
+	trustForwardedForOption,
+} from './descriptions';
+import { normalizeCallback } from './normalize';
+import { CREDENTIAL_TYPE, linkContext } from './transport';
+import type { LinkContext } from './transport';
 
-/** The addresses LINK's callbacks come from, as published in its documentation. */
-export const LINK_CALLBACK_IPS = ['217.75.233.139', '213.134.38.77', '88.26.209.16'];
+/**
+ * The LINK Trigger's webhook: checks a callback (sender, token, body), filters it, and turns it
+ * into an identity record, with the certificate PDF of a completed Certification.
+ */
 
 /** The credential holding the secret of the callback URL (`?token=`). */
 export const CALLBACK_CREDENTIAL_TYPE = 'linkMobilityCallbackApi';
-
-/** Seconds during which a repeated (request id, service, status) starts nothing. */
-export const DEFAULT_REPEAT_WINDOW_SECONDS = 600;
-
-export interface TriggerOptions {
-	repeatWindow?: number;
-	trustForwardedFor?: boolean;
-	downloadCertificate?: boolean;
-	binaryPropertyName?: string;
-	includeRaw?: boolean;
-}
 
 interface RequestLike {
 	ip?: string;
@@ -130,8 +130,8 @@ function respond(res: ResponseLike, status: number, body?: IDataObject): IWebhoo
 const isText = (value: unknown) =>
 	(typeof value === 'string' || typeof value === 'number') && cleanText(value) !== null;
 
-const listParameter = (ctx: IWebhookFunctions, name: string): string[] =>
-	((ctx.getNodeParameter(name, []) as string[] | undefined) ?? []).map((entry) => String(entry).toLowerCase());
+const listParameter = (ctx: IWebhookFunctions, property: INodeProperties): string[] =>
+	(readWebhookParameter<string[] | undefined>(ctx, property) ?? []).map((entry) => String(entry).toLowerCase());
 
 const SECRET_MIN_LENGTH = 16;
 
@@ -165,7 +165,7 @@ type ExpectedSecret = { kind: 'none' } | { kind: 'parameter'; secret: string } |
 function expectedSecret(ctx: IWebhookFunctions): ExpectedSecret {
 	// The node's credential references are part of the workflow already loaded: no database read.
 	if (ctx.getNode().credentials?.[CALLBACK_CREDENTIAL_TYPE]) return { kind: 'credential' };
-	const secret = String(ctx.getNodeParameter('secretToken', '') ?? '').trim();
+	const secret = String(readWebhookParameter<unknown>(ctx, secretTokenProperty) ?? '').trim();
 	return secret === '' ? { kind: 'none' } : { kind: 'parameter', secret };
 }
 
@@ -236,7 +236,7 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  * Adds the certificate PDF to a Certification item. `certificateDownloaded` is true only with the
  * PDF attached; a failure is reported in the item, saying whether LINK or n8n failed.
  */
-async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, options: TriggerOptions): Promise<INodeExecutionData> {
+async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, options: IDataObject): Promise<INodeExecutionData> {
 	const details = record.vendorDetails;
 	const requestId = record.transactionId as string;
 	let link: LinkContext;
@@ -260,7 +260,7 @@ async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, o
 		return { json: record };
 	}
 	const fileName = certificateFileName(requestId);
-	const property = (options.binaryPropertyName ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
+	const property = String(readOption(options, triggerCertificatePropertyOption) ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
 	try {
 		const binary = await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
 		details.certificateDownloaded = true;
@@ -282,13 +282,13 @@ async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, o
 export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = ctx.getRequestObject() as unknown as RequestLike;
 	const res = ctx.getResponseObject() as unknown as ResponseLike;
-	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	const options = readWebhookParameter<IDataObject>(ctx, triggerOptions);
 
-	const allowList = parseAllowList(String(ctx.getNodeParameter('allowedIps', '') ?? ''));
+	const allowList = parseAllowList(String(readWebhookParameter<unknown>(ctx, allowedIpsProperty) ?? ''));
 	if (allowList.length > 0) {
-		const ip = senderIp(req, options.trustForwardedFor === true);
+		const ip = senderIp(req, readOption(options, trustForwardedForOption) === true);
 		if (ip === undefined || !allowList.includes(ip)) {
-			ctx.logger.warn(`LINK Trigger refused a callback from ${ip ?? 'an unknown address'}: not in "Allowed IP Addresses"`);
+			ctx.logger.warn(`LINK Trigger refused a callback from ${ip ?? 'an unknown address'}: not in "${allowedIpsProperty.displayName}"`);
 			return respond(res, 403, { error: 'Forbidden' });
 		}
 	}
@@ -313,18 +313,18 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 		return respond(res, 400, { error: 'The body must have "id" and "service"' });
 	}
 
-	const record = normalizeCallback(body, options.includeRaw !== false);
+	const record = normalizeCallback(body, readOption(options, includeRawOption) !== false);
 	const { service, status } = record.vendorDetails as { service: string; status: string | null };
 	const requestId = record.transactionId as string;
-	const services = listParameter(ctx, 'services');
-	const statuses = listParameter(ctx, 'statuses');
+	const services = listParameter(ctx, servicesProperty);
+	const statuses = listParameter(ctx, statusesProperty);
 	const wanted =
 		(services.length === 0 || services.includes(service.toLowerCase())) &&
 		(statuses.length === 0 || statuses.includes((status ?? '').toLowerCase()));
 	// Answered 200 all the same: LINK would otherwise send the callback again.
 	if (!wanted) return respond(res, 200);
 
-	const windowSeconds = Number(options.repeatWindow ?? DEFAULT_REPEAT_WINDOW_SECONDS);
+	const windowSeconds = Number(readOption(options, repeatWindowOption));
 	const repeatKey = windowSeconds > 0 ? callbackKey(ctx, record, token) : undefined;
 	if (repeatKey !== undefined && !rememberCallback(repeatKey, windowSeconds * 1000)) {
 		ctx.logger.info(`LINK Trigger dropped a repeated callback (${service} ${status ?? ''}) for request ${requestId}`);
@@ -342,7 +342,9 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 	if (service === 'Certification') {
 		record.vendorDetails.certificateDownloaded = false;
 		const download =
-			status === 'Completed' && options.downloadCertificate !== false && ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+			status === 'Completed' &&
+			readOption(options, downloadCertificateOption) !== false &&
+			ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		if (download) item = await withCertificate(ctx, record, options);
 	}
 	return { noWebhookResponse: true, workflowData: [[item]] };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run dev`: n8n with this package and the vendor sandbox, on this machine (see examples/dev.js).
+# `npm run dev`: n8n with this package and the vendor sandbox, on this machine (see tools/dev.js).
 #   npm run dev              start; Ctrl-C stops
 #   npm run dev -- --check   start, run the onboarding example, check its answer, stop
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # would run the trap only after a foreground command ends).
 installed="$(mktemp)"
 set -m
-KYC_N8N_VERSIONS="${KYC_DEV_N8N:-2.41.1}" bash test/e2e/install-n8n.sh >"$installed" &
+KYC_N8N_VERSIONS="${KYC_DEV_N8N:-2.41.1}" bash tools/n8n/install-n8n.sh >"$installed" &
 installer=$!
 set +m
 trap 'kill -TERM -- "-$installer" 2>/dev/null; rm -f "$installed"; exit 130' INT TERM
@@ -18,4 +18,4 @@ trap - INT TERM
 NODE_HOME="$(cat "$installed")"
 rm -f "$installed"
 # node replaces this shell (exec): signals reach dev.js, which stops n8n and the sandbox
-KYC_DEV_NODE_HOME="$NODE_HOME" exec "$NODE_HOME/bin/node" examples/dev.js "$@"
+KYC_DEV_NODE_HOME="$NODE_HOME" exec "$NODE_HOME/bin/node" tools/dev.js "$@"

@@ -1,41 +1,51 @@
 import { randomUUID } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { readImage, readImageParameter } from '../../shared/binaryImage';
 import type { ImageRules } from '../../shared/binaryImage';
+import { includeRawOption } from '../../shared/descriptions';
+import { readOption, readParameter, readText } from '../../shared/parameters';
 import { checkCountryCode } from '../countries';
+import {
+	backImageProperty,
+	certifyCallbackProperty,
+	certifyProperty,
+	expeditorCountryProperty,
+	faceImageProperty,
+	fieldMappingOption,
+	frontImageProperty,
+	manualVerificationCallbackProperty,
+	manualVerificationProperty,
+	maxImageSizeOption,
+	verifyOptions,
+	verifyRequestIdProperty,
+} from '../descriptions';
 import { MAPPABLE_FIELDS, normalizeVerifyAnswer } from '../normalize';
 import type { FieldMapping, MappableField } from '../normalize';
 import { LINK_IMAGE_RULES, linkRequest, unexpectedAnswer } from '../transport';
 import type { LinkContext } from '../transport';
 
-export interface VerifyOptions {
-	includeRaw?: boolean;
-	concurrency?: number;
-	/** Per image, in MB (1 MB = 1,048,576 bytes). */
-	maxImageSize?: number;
-	fieldMapping?: { mappings?: Array<{ code?: string; field?: string }> };
-}
-
 const MEGABYTE = 1024 * 1024;
 
 /** The image rules with the user's size limit ("Max Image Size"), checked before anything is sent. */
-function imageRules(ctx: IExecuteFunctions, itemIndex: number, options: VerifyOptions): ImageRules {
-	if (options.maxImageSize === undefined) return LINK_IMAGE_RULES;
-	const megabytes = Number(options.maxImageSize);
+function imageRules(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): ImageRules {
+	const value = readOption<unknown>(options, maxImageSizeOption);
+	const megabytes = Number(value);
 	if (!Number.isFinite(megabytes) || megabytes <= 0) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Item ${itemIndex + 1}: "Max Image Size (MB)" must be a positive number, got "${options.maxImageSize}"`,
+			`Item ${itemIndex + 1}: "${maxImageSizeOption.displayName}" must be a positive number, got "${String(value)}"`,
 			{ itemIndex },
 		);
 	}
 	return { ...LINK_IMAGE_RULES, maxBytes: Math.round(megabytes * MEGABYTE) };
 }
 
+type MappingRows = { mappings?: Array<{ code?: string; field?: string }> };
+
 /** The "Field Mapping" rows, checked: a row without a code or with an unknown field fails the item. */
-function fieldMapping(ctx: IExecuteFunctions, itemIndex: number, options: VerifyOptions): FieldMapping[] {
-	return (options.fieldMapping?.mappings ?? []).map((row, index) => {
+function fieldMapping(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): FieldMapping[] {
+	return (readOption<MappingRows>(options, fieldMappingOption).mappings ?? []).map((row, index) => {
 		const code = String(row.code ?? '').trim();
 		const field = String(row.field ?? '').trim();
 		const problem =
@@ -47,7 +57,7 @@ function fieldMapping(ctx: IExecuteFunctions, itemIndex: number, options: Verify
 		if (problem) {
 			throw new NodeOperationError(
 				ctx.getNode(),
-				`Item ${itemIndex + 1}: "Field Mapping" row ${index + 1} ${problem}`,
+				`Item ${itemIndex + 1}: "${fieldMappingOption.displayName}" row ${index + 1} ${problem}`,
 				{ itemIndex, description: `Identity fields: ${MAPPABLE_FIELDS.join(', ')}.` },
 			);
 		}
@@ -59,15 +69,9 @@ const isObject = (value: unknown): value is IDataObject =>
 	value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Reads an optional image: an empty property name means "not sent". */
-async function optionalImage(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	parameter: string,
-	label: string,
-	rules: ImageRules,
-) {
-	const property = String(ctx.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
-	return property === '' ? undefined : await readImage(ctx, itemIndex, property, label, rules);
+async function optionalImage(ctx: IExecuteFunctions, itemIndex: number, parameter: INodeProperties, rules: ImageRules) {
+	const property = readText(ctx, itemIndex, parameter);
+	return property === '' ? undefined : await readImage(ctx, itemIndex, property, parameter.displayName, rules);
 }
 
 /**
@@ -77,44 +81,42 @@ async function optionalImage(
 export async function buildVerifyBody(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	options: VerifyOptions = {},
+	options: IDataObject,
 ): Promise<IDataObject> {
 	const item = `Item ${itemIndex + 1}`;
 	// An expression may give any text: only an ISO code is sent.
-	const country = checkCountryCode(ctx.getNodeParameter('expeditorCountry', itemIndex));
+	const country = checkCountryCode(readParameter(ctx, itemIndex, expeditorCountryProperty));
 	if (!country.valid) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${item}: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "${country.code}"`,
+			`${item}: "${expeditorCountryProperty.displayName}" must be an ISO 3166-1 alpha-2 code, got "${country.code}"`,
 			{ itemIndex, description: country.hint },
 		);
 	}
 
 	const rules = imageRules(ctx, itemIndex, options);
-	const front = await readImageParameter(ctx, itemIndex, 'frontImageProperty', 'Front Image Binary Field', rules);
-	const back = await optionalImage(ctx, itemIndex, 'backImageProperty', 'Back Image Binary Field', rules);
-	const face = await optionalImage(ctx, itemIndex, 'faceImageProperty', 'Face Image Binary Field', rules);
+	const front = await readImageParameter(ctx, itemIndex, frontImageProperty, rules);
+	const back = await optionalImage(ctx, itemIndex, backImageProperty, rules);
+	const face = await optionalImage(ctx, itemIndex, faceImageProperty, rules);
 
 	const first: IDataObject = { content: front.data.toString('base64') };
 	// LINK compares the face with the document when the first image carries it.
 	if (face) first.faceImage = face.data.toString('base64');
 	const images = back ? [first, { content: back.data.toString('base64') }] : [first];
 
-	const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '') ?? '').trim() || randomUUID();
-	const certify = ctx.getNodeParameter('certify', itemIndex, false) as boolean;
+	const requestId = readText(ctx, itemIndex, verifyRequestIdProperty) || randomUUID();
+	const certify = readParameter<boolean>(ctx, itemIndex, certifyProperty);
 	const body: IDataObject = {
 		id: requestId,
 		images,
 		expeditorCountry: country.code,
 		certify,
 		// Empty: LINK sends the certificate to the default URL of the account.
-		certifyCallback: certify ? String(ctx.getNodeParameter('certifyCallback', itemIndex, '') ?? '').trim() : '',
+		certifyCallback: certify ? readText(ctx, itemIndex, certifyCallbackProperty) : '',
 	};
-	if (ctx.getNodeParameter('manualVerification', itemIndex, false) as boolean) {
+	if (readParameter<boolean>(ctx, itemIndex, manualVerificationProperty)) {
 		body.manualVerification = true;
-		body.manualVerificationCallback = String(
-			ctx.getNodeParameter('manualVerificationCallback', itemIndex, '') ?? '',
-		).trim();
+		body.manualVerificationCallback = readText(ctx, itemIndex, manualVerificationCallbackProperty);
 	}
 	return body;
 }
@@ -123,8 +125,8 @@ export async function verifyItem(
 	ctx: IExecuteFunctions,
 	link: LinkContext,
 	itemIndex: number,
-	options: VerifyOptions,
 ): Promise<INodeExecutionData> {
+	const options = readParameter<IDataObject>(ctx, itemIndex, verifyOptions);
 	const mapping = fieldMapping(ctx, itemIndex, options);
 	const body = await buildVerifyBody(ctx, itemIndex, options);
 	const requestId = body.id as string;
@@ -141,7 +143,7 @@ export async function verifyItem(
 			faceImage: (body.images as IDataObject[])[0].faceImage !== undefined,
 			mapping,
 		},
-		options.includeRaw !== false,
+		readOption(options, includeRawOption) !== false,
 	);
 	return { json: record };
 }
