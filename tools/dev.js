@@ -24,7 +24,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const toolchain = require('./n8n/toolchain');
-const { N8n, OWNER, sleep } = require('./n8n/n8n');
+const { N8n, OWNER, sleep, productionWebhooks } = require('./n8n/n8n');
 const { freePort, portInUse } = require('./n8n/ports');
 const { makeJpeg } = require('../test/fixtures/images');
 const { startSandbox } = require('../test/sandbox/server');
@@ -286,6 +286,10 @@ async function main() {
 
 		step(`starting n8n ${VERSION}`);
 		await n8n.start({ timeoutMs: 180_000 });
+		// 2.x registers the examples' webhooks in the background after it says it is ready
+		const examples = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
+		const published = examples.map((file) => devCopy(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'), n8n.url)).filter(needsActivation);
+		await n8n.waitForWebhooks(published.flatMap(productionWebhooks));
 		try {
 			await n8n.setupOwner();
 			step('owner account created');

@@ -17,8 +17,8 @@ const fs = require('fs');
 const path = require('path');
 const { e2eSuite } = require('./lib/harness');
 const { imageBase64, sandboxCredentials } = require('./lib/fixtures');
-const { sleep } = require('./lib/n8n');
-const toolchain = require('./lib/toolchain');
+const { sleep } = require('../../tools/n8n/n8n');
+const toolchain = require('../../tools/n8n/toolchain');
 
 const EXAMPLES_DIR = path.join(toolchain.REPO, 'examples');
 const FILES = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();

@@ -412,6 +412,19 @@ class N8n {
 	}
 }
 
+/**
+ * The production webhooks a published workflow registers: n8n Webhook nodes at their path, the
+ * LINK Trigger at `<webhookId>/link` (POST).
+ */
+function productionWebhooks(workflow) {
+	return (workflow?.nodes ?? []).flatMap((node) => {
+		if (node.disabled) return [];
+		if (node.type === 'n8n-nodes-base.webhook') return [{ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' }];
+		if (node.type === `${PACKAGE_NAME}.linkTrigger`) return [{ path: `${node.webhookId}/link`, method: 'POST' }];
+		return [];
+	});
+}
+
 function killGroup(child, signal) {
 	try {
 		process.kill(-child.pid, signal);
@@ -438,4 +451,4 @@ function run(command, args, options) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { N8n, OWNER, ENCRYPTION_KEY, sleep, tail, killChildrenOnExit };
+module.exports = { productionWebhooks, N8n, OWNER, ENCRYPTION_KEY, sleep, tail, killChildrenOnExit };

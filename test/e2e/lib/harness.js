@@ -22,7 +22,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const toolchain = require('../../../tools/n8n/toolchain');
-const { N8n, killChildrenOnExit } = require('../../../tools/n8n/n8n');
+const { N8n, killChildrenOnExit, productionWebhooks } = require('../../../tools/n8n/n8n');
 const { loadWorkflow, sandboxCredentials } = require('./fixtures');
 const { startSandbox } = require('../../sandbox/server');
 
@@ -174,19 +174,6 @@ class SuiteEnv {
 	mark() {
 		return this.sandbox.requests.length;
 	}
-}
-
-/**
- * The production webhooks a published workflow registers: n8n Webhook nodes at their path, the
- * LINK Trigger at `<webhookId>/link` (POST).
- */
-function productionWebhooks(workflow) {
-	return (workflow?.nodes ?? []).flatMap((node) => {
-		if (node.disabled) return [];
-		if (node.type === 'n8n-nodes-base.webhook') return [{ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' }];
-		if (node.type === `${toolchain.PACKAGE_NAME}.linkTrigger`) return [{ path: `${node.webhookId}/link`, method: 'POST' }];
-		return [];
-	});
 }
 
 /**
