@@ -24,6 +24,8 @@ echo "== lint (n8n-node lint, strict mode, default config)"
 npm run --silent lint
 echo "== lint (the scanner's rule sets, no inline disables, zero warnings)"
 npm run --silent lint:scanner
+echo "== format (prettier, the n8n starter's settings)"
+npm run --silent format:check
 echo "== unit tests"
 npx jest --ci --json --outputFile=.jest-results.json
 node -e 'const r=require("./.jest-results.json");console.log(`unit: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)'
