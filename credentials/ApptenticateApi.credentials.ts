@@ -18,7 +18,10 @@ export class ApptenticateApi implements ICredentialType {
 
 	displayName = 'Apptenticate API';
 
-	icon = { light: 'file:../icons/apptenticate.svg', dark: 'file:../icons/apptenticate.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/apptenticate.svg',
+		dark: 'file:../icons/apptenticate.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-kyc/n8n-nodes-kyc#apptenticate-credential';
 
@@ -28,7 +31,8 @@ export class ApptenticateApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.apptenticate.com',
-			description: 'Apptenticate API address. Change it only for a sandbox or a dedicated installation.',
+			description:
+				'Apptenticate API address. Change it only for a sandbox or a dedicated installation.',
 		},
 		{
 			displayName: 'Username',

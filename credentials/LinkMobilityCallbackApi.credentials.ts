@@ -23,7 +23,7 @@ export class LinkMobilityCallbackApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'A secret that LINK\'s callbacks must carry in their URL as <code>?token=…</code>: at least 16 characters, letters, digits and <code>-._~</code> only (so that it needs no encoding in a URL)',
+				"A secret that LINK's callbacks must carry in their URL as <code>?token=…</code>: at least 16 characters, letters, digits and <code>-._~</code> only (so that it needs no encoding in a URL)",
 		},
 	];
 }

@@ -43,9 +43,14 @@ export class LinkMobilityKycApi implements ICredentialType {
 			options: [
 				{ name: 'Production', value: 'production', description: LINK_PRODUCTION_URL },
 				{ name: 'Stage', value: 'stage', description: LINK_STAGE_URL },
-				{ name: 'Custom URL', value: 'custom', description: 'A sandbox or a dedicated installation' },
+				{
+					name: 'Custom URL',
+					value: 'custom',
+					description: 'A sandbox or a dedicated installation',
+				},
 			],
-			description: 'Which LINK Mobility KYC installation to use. Production and stage accounts are separate.',
+			description:
+				'Which LINK Mobility KYC installation to use. Production and stage accounts are separate.',
 		},
 		{
 			displayName: 'Base URL',
@@ -87,7 +92,10 @@ export class LinkMobilityKycApi implements ICredentialType {
 			request: {
 				method: 'POST',
 				url: `${linkBaseUrl(credentials)}/auth/token`,
-				body: { user: String(credentials.user ?? ''), password: String(credentials.password ?? '') },
+				body: {
+					user: String(credentials.user ?? ''),
+					password: String(credentials.password ?? ''),
+				},
 			},
 			tokenField: 'token',
 			// LINK answers a wrong user or password with 401, or with 500 and its code 003.

@@ -28,7 +28,8 @@ export class ProgenyApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://be.progeny.tech/api/v3',
-			description: 'Progeny API address, including the /api/v3 path. Change it only for a sandbox or a dedicated installation.',
+			description:
+				'Progeny API address, including the /api/v3 path. Change it only for a sandbox or a dedicated installation.',
 		},
 		{
 			displayName: 'Username',
@@ -59,7 +60,10 @@ export class ProgenyApi implements ICredentialType {
 			request: {
 				method: 'POST',
 				url: `${trimUrl(credentials.baseUrl)}/accounts/token/obtain/`,
-				body: { username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
+				body: {
+					username: String(credentials.username ?? ''),
+					password: String(credentials.password ?? ''),
+				},
 			},
 			tokenField: 'access',
 		});

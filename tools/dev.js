@@ -59,13 +59,24 @@ function sandboxCredentials(sandboxUrl) {
 			id: 'kycDevAppt000001',
 			name: 'Apptenticate (sandbox)',
 			type: 'apptenticateApi',
-			data: { baseUrl: `${sandboxUrl}/apptenticate`, username: 'sandbox', password: 'sandbox', accessToken: '' },
+			data: {
+				baseUrl: `${sandboxUrl}/apptenticate`,
+				username: 'sandbox',
+				password: 'sandbox',
+				accessToken: '',
+			},
 		},
 		{
 			id: 'kycDevLink000001',
 			name: 'LINK Mobility (sandbox)',
 			type: 'linkMobilityKycApi',
-			data: { environment: 'custom', baseUrl: `${sandboxUrl}/link`, user: 'sandbox', password: 'sandbox', accessToken: '' },
+			data: {
+				environment: 'custom',
+				baseUrl: `${sandboxUrl}/link`,
+				user: 'sandbox',
+				password: 'sandbox',
+				accessToken: '',
+			},
 		},
 		{
 			id: 'kycDevLinkCb0001',
@@ -77,13 +88,19 @@ function sandboxCredentials(sandboxUrl) {
 			id: 'kycDevProgeny001',
 			name: 'Progeny (sandbox)',
 			type: 'progenyApi',
-			data: { baseUrl: `${sandboxUrl}/progeny/api/v3`, username: 'sandbox', password: 'sandbox', accessToken: '' },
+			data: {
+				baseUrl: `${sandboxUrl}/progeny/api/v3`,
+				username: 'sandbox',
+				password: 'sandbox',
+				accessToken: '',
+			},
 		},
 	];
 }
 
 /** A URL of a local sandbox (any port): such credentials may be rewritten, others are the user's. */
-const isLocalSandbox = (url) => /^http:\/\/(127\.0\.0\.1|localhost):\d+\/(apptenticate|link|progeny)\b/.test(String(url ?? ''));
+const isLocalSandbox = (url) =>
+	/^http:\/\/(127\.0\.0\.1|localhost):\d+\/(apptenticate|link|progeny)\b/.test(String(url ?? ''));
 
 /** `n8n export:<what> --all` into a private temp file; [] when there is nothing to export. */
 async function exportAll(n8n, what, extra = []) {
@@ -102,7 +119,9 @@ async function exportAll(n8n, what, extra = []) {
 }
 
 async function syncCredentials(n8n, sandboxUrl) {
-	const existing = new Map((await exportAll(n8n, 'credentials', ['--decrypted'])).map((c) => [c.id, c]));
+	const existing = new Map(
+		(await exportAll(n8n, 'credentials', ['--decrypted'])).map((c) => [c.id, c]),
+	);
 	const wanted = sandboxCredentials(sandboxUrl).filter((credential) => {
 		const current = existing.get(credential.id);
 		if (!current) return true;
@@ -121,7 +140,10 @@ async function syncCredentials(n8n, sandboxUrl) {
 }
 
 /** Trigger or webhook workflows need publishing after an import (import unpublishes). */
-const needsActivation = (workflow) => workflow.nodes.some((n) => /webhook|Trigger$/i.test(n.type) && n.type !== 'n8n-nodes-base.manualTrigger');
+const needsActivation = (workflow) =>
+	workflow.nodes.some(
+		(n) => /webhook|Trigger$/i.test(n.type) && n.type !== 'n8n-nodes-base.manualTrigger',
+	);
 
 /** The example as imported here: addresses of this n8n; LINK Trigger open to the local sandbox. */
 function devCopy(text, n8nUrl) {
@@ -134,7 +156,10 @@ function devCopy(text, n8nUrl) {
 
 async function syncExamples(n8n, state) {
 	const existing = new Set((await exportAll(n8n, 'workflow')).map((w) => w.id));
-	const files = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+	const files = fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 	const imported = [];
 	state.examples ??= {};
 	for (const file of files) {
@@ -163,17 +188,30 @@ async function checkLink(n8n, sandbox) {
 	form.append('country', 'ES');
 	const answer = await n8n.callWebhook('kyc/link-verify', { body: form });
 	const text = await answer.text();
-	if (answer.status !== 200) throw new Error(`the LINK verification webhook answered ${answer.status}: ${text}`);
+	if (answer.status !== 200)
+		throw new Error(`the LINK verification webhook answered ${answer.status}: ${text}`);
 	const requestId = JSON.parse(text).transactionId;
-	await n8n.rest('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	await n8n.rest('POST', '/rest/login', {
+		emailOrLdapLoginId: OWNER.email,
+		password: OWNER.password,
+	});
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		const callback = sandbox.callbacks.find((c) => c.id === requestId);
-		const page = await n8n.rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'kycExLinkCallbk1' }))}`);
-		const runs = (page.results ?? page).filter((e) => e.status === 'success' && Date.parse(e.startedAt) >= (callback?.t ?? Infinity) - 1000);
+		const page = await n8n.rest(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'kycExLinkCallbk1' }))}`,
+		);
+		const runs = (page.results ?? page).filter(
+			(e) => e.status === 'success' && Date.parse(e.startedAt) >= (callback?.t ?? Infinity) - 1000,
+		);
 		if (callback?.status === 200 && runs.length) return requestId;
-		if (callback && callback.status !== 200) throw new Error(`the LINK Trigger answered the certificate callback with ${callback.status ?? callback.error}`);
-		if (Date.now() > deadline) throw new Error(`no successful run of the LINK callbacks example for ${requestId}`);
+		if (callback && callback.status !== 200)
+			throw new Error(
+				`the LINK Trigger answered the certificate callback with ${callback.status ?? callback.error}`,
+			);
+		if (Date.now() > deadline)
+			throw new Error(`no successful run of the LINK callbacks example for ${requestId}`);
 		await sleep(500);
 	}
 }
@@ -188,7 +226,8 @@ async function check(n8n) {
 	}
 	const answer = await n8n.callWebhook('kyc/id-check', { body: form });
 	const text = await answer.text();
-	if (answer.status !== 200) throw new Error(`the onboarding webhook answered ${answer.status}: ${text}`);
+	if (answer.status !== 200)
+		throw new Error(`the onboarding webhook answered ${answer.status}: ${text}`);
 	const record = JSON.parse(text);
 	const expected = {
 		firstName: 'Sofia Maria',
@@ -201,8 +240,14 @@ async function check(n8n) {
 		kycStatus: 'verified',
 	};
 	const wrong = Object.entries(expected).filter(([key, value]) => record[key] !== value);
-	if (wrong.length || !Array.isArray(record.apptenticateTransactions) || record.apptenticateTransactions.length !== 2) {
-		throw new Error(`unexpected CRM record: ${JSON.stringify(record)} (expected ${JSON.stringify(expected)})`);
+	if (
+		wrong.length ||
+		!Array.isArray(record.apptenticateTransactions) ||
+		record.apptenticateTransactions.length !== 2
+	) {
+		throw new Error(
+			`unexpected CRM record: ${JSON.stringify(record)} (expected ${JSON.stringify(expected)})`,
+		);
 	}
 	return record;
 }
@@ -229,10 +274,12 @@ async function main() {
 	const tgz = toolchain.buildAndPack(path.join(DEV_DIR, 'pack'), { nodeHome, quiet: true });
 
 	const port = Number(process.env.KYC_DEV_PORT || 5678);
-	if (await portInUse(port)) throw new Error(`port ${port} is taken (another n8n?): stop it, or set KYC_DEV_PORT`);
+	if (await portInUse(port))
+		throw new Error(`port ${port} is taken (another n8n?): stop it, or set KYC_DEV_PORT`);
 	let sandboxPort = Number(process.env.KYC_SANDBOX_PORT || 8790);
 	if (await portInUse(sandboxPort)) {
-		if (process.env.KYC_SANDBOX_PORT) throw new Error(`port ${sandboxPort} (KYC_SANDBOX_PORT) is taken`);
+		if (process.env.KYC_SANDBOX_PORT)
+			throw new Error(`port ${sandboxPort} (KYC_SANDBOX_PORT) is taken`);
 		sandboxPort = await freePort();
 	}
 
@@ -254,7 +301,13 @@ async function main() {
 	const stateFile = path.join(home, 'kyc-dev-state.json');
 	const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
 
-	const n8n = await new N8n({ version: VERSION, nodeHome, userFolder: home, port, encryptionKey: ENCRYPTION_KEY }).init();
+	const n8n = await new N8n({
+		version: VERSION,
+		nodeHome,
+		userFolder: home,
+		port,
+		encryptionKey: ENCRYPTION_KEY,
+	}).init();
 	const sandbox = await startSandbox({
 		port: sandboxPort,
 		host: '127.0.0.1',
@@ -288,7 +341,9 @@ async function main() {
 		await n8n.start({ timeoutMs: 180_000 });
 		// 2.x registers the examples' webhooks in the background after it says it is ready
 		const examples = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
-		const published = examples.map((file) => devCopy(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'), n8n.url)).filter(needsActivation);
+		const published = examples
+			.map((file) => devCopy(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'), n8n.url))
+			.filter(needsActivation);
 		await n8n.waitForWebhooks(published.flatMap(productionWebhooks));
 		try {
 			await n8n.setupOwner();
@@ -319,7 +374,9 @@ async function main() {
 			const record = await check(n8n);
 			step(`onboarding example answered ${JSON.stringify(record)}`);
 			const requestId = await checkLink(n8n, sandbox);
-			step(`LINK example: verification ${requestId} certified, its callback ran the LINK callbacks example`);
+			step(
+				`LINK example: verification ${requestId} certified, its callback ran the LINK callbacks example`,
+			);
 			step('check passed');
 		} finally {
 			await stop();

@@ -22,11 +22,16 @@ export class ApptenticateBiometry implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Apptenticate Biometry',
 		name: 'apptenticateBiometry',
-		icon: { light: 'file:../../icons/apptenticate.svg', dark: 'file:../../icons/apptenticate.dark.svg' },
+		icon: {
+			light: 'file:../../icons/apptenticate.svg',
+			dark: 'file:../../icons/apptenticate.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{{"verifyCitizen": "Verify citizen", "compareForeignDocument": "Compare foreign document"}[$parameter["operation"]]}}',
-		description: "Check a selfie against a Panamanian citizen's record or against a foreign identity document",
+		subtitle:
+			'={{{"verifyCitizen": "Verify citizen", "compareForeignDocument": "Compare foreign document"}[$parameter["operation"]]}}',
+		description:
+			"Check a selfie against a Panamanian citizen's record or against a foreign identity document",
 		defaults: { name: 'Apptenticate Biometry' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -45,6 +50,12 @@ export class ApptenticateBiometry implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const apptenticate = await apptenticateContext(this);
 		const concurrency = readConcurrency(this, biometryOptions);
-		return [await processItems(this, async (itemIndex) => await biometryItem(this, apptenticate, itemIndex), concurrency)];
+		return [
+			await processItems(
+				this,
+				async (itemIndex) => await biometryItem(this, apptenticate, itemIndex),
+				concurrency,
+			),
+		];
 	}
 }

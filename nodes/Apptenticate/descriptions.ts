@@ -14,7 +14,8 @@ export const returnTransactionIdOption: INodeProperties = {
 	name: 'returnTransactionId',
 	type: 'boolean',
 	default: true,
-	description: "Whether to ask Apptenticate for the transaction ID (output as <code>transactionId</code>), useful for audits and support requests",
+	description:
+		'Whether to ask Apptenticate for the transaction ID (output as <code>transactionId</code>), useful for audits and support requests',
 };
 
 export const deviceOption: INodeProperties = {
@@ -22,7 +23,8 @@ export const deviceOption: INodeProperties = {
 	name: 'device',
 	type: 'options',
 	default: '',
-	description: 'The kind of device that took the picture. Apptenticate uses it to improve the liveness test.',
+	description:
+		'The kind of device that took the picture. Apptenticate uses it to improve the liveness test.',
 	options: [
 		{ name: 'Not Specified', value: '' },
 		{ name: 'Android', value: 'ANDROID' },
@@ -68,7 +70,8 @@ export const backImageProperty: INodeProperties = {
 		displayName: 'Back Image Binary Field',
 		name: 'backImageProperty',
 		default: 'back',
-		description: 'Name of the binary property that holds the JPEG of the back of the document. At most 2 MB.',
+		description:
+			'Name of the binary property that holds the JPEG of the back of the document. At most 2 MB.',
 	}),
 	displayOptions: withBackside,
 };
@@ -130,7 +133,8 @@ export const biometryOperation: INodeProperties = {
 			name: 'Verify Citizen',
 			value: 'verifyCitizen',
 			action: 'Verify a citizen selfie',
-			description: "Compare a selfie with the photo on file at Panama's Electoral Tribunal for a citizen ID",
+			description:
+				"Compare a selfie with the photo on file at Panama's Electoral Tribunal for a citizen ID",
 		},
 		{
 			name: 'Compare Foreign Document',
@@ -160,7 +164,11 @@ export const foreignDocumentTypeProperty: INodeProperties = {
 	options: [
 		{ name: 'Passport', value: 'passport' },
 		{ name: 'ID Card', value: 'identification_card' },
-		{ name: 'Profile Image', value: 'profile_image', description: 'A portrait photo rather than a document' },
+		{
+			name: 'Profile Image',
+			value: 'profile_image',
+			description: 'A portrait photo rather than a document',
+		},
 	],
 	displayOptions: forForeignDocument,
 };
@@ -170,7 +178,8 @@ export const documentImageProperty: INodeProperties = {
 		displayName: 'Document Image Binary Field',
 		name: 'documentImageProperty',
 		default: 'document',
-		description: 'Name of the binary property that holds the JPEG of the document page with the photo. At most 2 MB.',
+		description:
+			'Name of the binary property that holds the JPEG of the document page with the photo. At most 2 MB.',
 	}),
 	displayOptions: forForeignDocument,
 };
@@ -179,7 +188,8 @@ export const selfieImageProperty = imageProperty({
 	displayName: 'Selfie Image Binary Field',
 	name: 'selfieImageProperty',
 	default: 'selfie',
-	description: "Name of the binary property that holds the JPEG of the person's face. At most 2 MB.",
+	description:
+		"Name of the binary property that holds the JPEG of the person's face. At most 2 MB.",
 });
 
 export const endpointOption: INodeProperties = {

@@ -27,7 +27,10 @@ const pick = (sources: IDataObject[], ...keys: string[]) => {
 };
 
 /** Maps an Apptenticate OCR answer (with or without validate_sides) onto the identity schema. */
-export function normalizeOcrAnswer(documentType: OcrDocumentType, answer: IDataObject): IdentityFields {
+export function normalizeOcrAnswer(
+	documentType: OcrDocumentType,
+	answer: IDataObject,
+): IdentityFields {
 	const back = (answer.backside ?? {}) as IDataObject;
 	const front = (answer.frontside ?? {}) as IDataObject;
 	const sided = typeof answer.backside === 'object' || typeof answer.frontside === 'object';
@@ -88,7 +91,8 @@ export function normalizeOcrAnswer(documentType: OcrDocumentType, answer: IDataO
 		documentValid: typeof answer.valid === 'boolean' ? answer.valid : null,
 		sidesMatch: typeof answer.match === 'boolean' ? answer.match : null,
 		curpValid: (vendorDetails.curpCheck as StructureCheck | null | undefined)?.valid ?? null,
-		electorKeyValid: (vendorDetails.electorKeyCheck as StructureCheck | null | undefined)?.valid ?? null,
+		electorKeyValid:
+			(vendorDetails.electorKeyCheck as StructureCheck | null | undefined)?.valid ?? null,
 		matchScore: typeof answer.matches_percentage === 'number' ? answer.matches_percentage : null,
 		transactionId: id === undefined || id === null ? null : String(id),
 		vendorDetails,

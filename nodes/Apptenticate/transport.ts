@@ -32,11 +32,14 @@ const failureBody = z
 
 function apptenticateError(ctx: IExecuteFunctions, failure: HttpFailure, itemIndex: number) {
 	const withoutAnswer = failureWithoutAnswer('Apptenticate', failure);
-	if (withoutAnswer) return vendorError(ctx, { vendor: 'apptenticate', ...withoutAnswer, itemIndex });
+	if (withoutAnswer)
+		return vendorError(ctx, { vendor: 'apptenticate', ...withoutAnswer, itemIndex });
 	const parsed = failureBody.safeParse(failure.body);
 	const body = parsed.success ? parsed.data : {};
 	const biometryCode = Number(body.code);
-	const code = body.error_code ?? (body.code !== undefined && Number.isInteger(biometryCode) ? biometryCode : undefined);
+	const code =
+		body.error_code ??
+		(body.code !== undefined && Number.isInteger(biometryCode) ? biometryCode : undefined);
 	if (code !== undefined) {
 		const english = APPTENTICATE_ERROR_CODES[code] ?? 'Apptenticate could not process the request';
 		const details = body.details ? Object.values(body.details).map(String).join('; ') : '';

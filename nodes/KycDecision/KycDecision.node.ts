@@ -25,11 +25,15 @@ export class KycDecision implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KYC Decision',
 		name: 'kycDecision',
-		icon: { light: 'file:../../icons/kycDecision.svg', dark: 'file:../../icons/kycDecision.dark.svg' },
+		icon: {
+			light: 'file:../../icons/kycDecision.svg',
+			dark: 'file:../../icons/kycDecision.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{($parameter["rules"] || []).length + " rules"}}',
-		description: 'Approve, send to review or reject an applicant from the identity records of the KYC nodes',
+		description:
+			'Approve, send to review or reject an applicant from the identity records of the KYC nodes',
 		defaults: { name: 'KYC Decision' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -57,10 +61,14 @@ export class KycDecision implements INodeType {
 			};
 			if (settings.rules.length === 0) {
 				// Without a rule every applicant would be approved.
-				throw new NodeOperationError(this.getNode(), `Item ${itemIndex + 1}: no rule is chosen in "${rulesProperty.displayName}"`, {
-					itemIndex,
-					description: 'Choose at least one rule, e.g. Document Valid and Face Match.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Item ${itemIndex + 1}: no rule is chosen in "${rulesProperty.displayName}"`,
+					{
+						itemIndex,
+						description: 'Choose at least one rule, e.g. Document Valid and Face Match.',
+					},
+				);
 			}
 			const { decision, reasons } = decide(records, settings, now);
 			const { json, binary } = items[itemIndex];
@@ -68,7 +76,8 @@ export class KycDecision implements INodeType {
 		});
 		const outputs: INodeExecutionData[][] = [[], [], []];
 		// Error items (On Error: Continue) carry no decision: they go to Review, never to Approved.
-		for (const item of decided) outputs[OUTPUT_OF[item.json.decision as Decision] ?? OUTPUT_OF.review].push(item);
+		for (const item of decided)
+			outputs[OUTPUT_OF[item.json.decision as Decision] ?? OUTPUT_OF.review].push(item);
 		return outputs;
 	}
 }

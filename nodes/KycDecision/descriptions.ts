@@ -4,15 +4,47 @@ import type { RuleName } from './rules';
 /** The parameters of KYC Decision: declared here once, listed by the node, read by it and by records.ts. */
 
 const RULE_OPTIONS: Array<{ name: string; value: RuleName; description: string }> = [
-	{ name: 'Document Not Expired', value: 'notExpired', description: 'The expiry date is today or later (UTC)' },
-	{ name: 'Document Valid', value: 'documentValid', description: "The vendor's document verdict is valid (and not found inauthentic)" },
-	{ name: 'Face Match', value: 'faceMatch', description: 'The selfie matches the document or the citizen registry' },
-	{ name: 'INE Identifiers', value: 'ineIdentifiers', description: 'On a Mexican voter ID, the CURP and the elector key are well-formed' },
+	{
+		name: 'Document Not Expired',
+		value: 'notExpired',
+		description: 'The expiry date is today or later (UTC)',
+	},
+	{
+		name: 'Document Valid',
+		value: 'documentValid',
+		description: "The vendor's document verdict is valid (and not found inauthentic)",
+	},
+	{
+		name: 'Face Match',
+		value: 'faceMatch',
+		description: 'The selfie matches the document or the citizen registry',
+	},
+	{
+		name: 'INE Identifiers',
+		value: 'ineIdentifiers',
+		description: 'On a Mexican voter ID, the CURP and the elector key are well-formed',
+	},
 	{ name: 'Liveness', value: 'liveness', description: 'The selfie passed a liveness check' },
-	{ name: 'Minimum Age', value: 'minimumAge', description: 'The person is at least the minimum age, from the birth date' },
-	{ name: 'Same Document Number', value: 'sameDocumentNumber', description: 'All the records give the same document number (when there are several)' },
-	{ name: 'Same Person', value: 'samePerson', description: 'All the records give the same name and birth date (when there are several)' },
-	{ name: 'Sides Match', value: 'sidesMatch', description: 'The front and the back of a two-sided document belong together' },
+	{
+		name: 'Minimum Age',
+		value: 'minimumAge',
+		description: 'The person is at least the minimum age, from the birth date',
+	},
+	{
+		name: 'Same Document Number',
+		value: 'sameDocumentNumber',
+		description: 'All the records give the same document number (when there are several)',
+	},
+	{
+		name: 'Same Person',
+		value: 'samePerson',
+		description: 'All the records give the same name and birth date (when there are several)',
+	},
+	{
+		name: 'Sides Match',
+		value: 'sidesMatch',
+		description: 'The front and the back of a two-sided document belong together',
+	},
 ];
 
 export const recordSourceProperty: INodeProperties = {
@@ -22,13 +54,22 @@ export const recordSourceProperty: INodeProperties = {
 	noDataExpression: true,
 	default: 'item',
 	options: [
-		{ name: 'Input Item', value: 'item', description: "The input item is one identity record (a KYC node's output)" },
+		{
+			name: 'Input Item',
+			value: 'item',
+			description: "The input item is one identity record (a KYC node's output)",
+		},
 		{
 			name: 'Fields of the Input Item',
 			value: 'fields',
-			description: 'Fields of the input item hold the records, e.g. one from OCR and one from Biometry',
+			description:
+				'Fields of the input item hold the records, e.g. one from OCR and one from Biometry',
 		},
-		{ name: 'JSON', value: 'json', description: 'A record or a list of records, as JSON or an expression' },
+		{
+			name: 'JSON',
+			value: 'json',
+			description: 'A record or a list of records, as JSON or an expression',
+		},
 	],
 };
 
@@ -39,7 +80,8 @@ export const recordFieldsProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'document, selfie',
-	description: 'The fields that hold the records, separated by commas. Dot paths are allowed; a field may hold a list of records.',
+	description:
+		'The fields that hold the records, separated by commas. Dot paths are allowed; a field may hold a list of records.',
 	displayOptions: { show: { recordSource: ['fields'] } },
 };
 
@@ -49,7 +91,8 @@ export const recordsProperty: INodeProperties = {
 	type: 'json',
 	default: '[]',
 	required: true,
-	description: 'One identity record or a list of them: JSON text, or an expression that returns them (an AI agent can fill it in)',
+	description:
+		'One identity record or a list of them: JSON text, or an expression that returns them (an AI agent can fill it in)',
 	displayOptions: { show: { recordSource: ['json'] } },
 };
 
@@ -57,7 +100,14 @@ export const rulesProperty: INodeProperties = {
 	displayName: 'Rules',
 	name: 'rules',
 	type: 'multiOptions',
-	default: ['minimumAge', 'notExpired', 'documentValid', 'faceMatch', 'ineIdentifiers', 'sameDocumentNumber'],
+	default: [
+		'minimumAge',
+		'notExpired',
+		'documentValid',
+		'faceMatch',
+		'ineIdentifiers',
+		'sameDocumentNumber',
+	],
 	options: RULE_OPTIONS,
 	description:
 		'The checks an applicant must pass to be approved. A record lacking what a rule needs always sends the item to Review.',
@@ -79,7 +129,8 @@ export const reviewOnProperty: INodeProperties = {
 	// A failed face or liveness check is often a poor selfie: a person looks at it before rejecting.
 	default: ['faceMatch', 'liveness'],
 	options: RULE_OPTIONS,
-	description: 'The rules whose failure sends the item to Review. A failure of any other chosen rule rejects.',
+	description:
+		'The rules whose failure sends the item to Review. A failure of any other chosen rule rejects.',
 };
 
 export const DEFAULT_RULES = rulesProperty.default as RuleName[];

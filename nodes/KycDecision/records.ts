@@ -26,7 +26,10 @@ export function recordsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 	const source = readParameter<RecordSource>(ctx, itemIndex, recordSourceProperty);
 	const json = ctx.getInputData()[itemIndex].json;
 	const fail = (message: string, description: string) =>
-		new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, { itemIndex, description });
+		new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, {
+			itemIndex,
+			description,
+		});
 
 	if (source === 'item') return [json];
 
@@ -36,7 +39,10 @@ export function recordsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 			.map((name) => name.trim())
 			.filter(Boolean);
 		if (names.length === 0) {
-			throw fail(`"${recordFieldsProperty.displayName}" is empty`, 'Name the fields that hold the identity records, e.g. document, selfie.');
+			throw fail(
+				`"${recordFieldsProperty.displayName}" is empty`,
+				'Name the fields that hold the identity records, e.g. document, selfie.',
+			);
 		}
 		return names.flatMap((name) => {
 			const records = asRecords(valueAt(json, name));
@@ -55,12 +61,18 @@ export function recordsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 		try {
 			value = value.trim() === '' ? undefined : jsonParse(value);
 		} catch {
-			throw fail(`"${recordsProperty.displayName}" is not valid JSON`, 'Give one identity record (an object) or a list of them.');
+			throw fail(
+				`"${recordsProperty.displayName}" is not valid JSON`,
+				'Give one identity record (an object) or a list of them.',
+			);
 		}
 	}
 	const records = asRecords(value);
 	if (records === null) {
-		throw fail(`"${recordsProperty.displayName}" holds no identity record`, 'Give one identity record (an object) or a list of them.');
+		throw fail(
+			`"${recordsProperty.displayName}" holds no identity record`,
+			'Give one identity record (an object) or a list of them.',
+		);
 	}
 	return records;
 }

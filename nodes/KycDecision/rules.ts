@@ -16,7 +16,6 @@ export const RULES = [
 ] as const;
 export type RuleName = (typeof RULES)[number];
 
-
 export interface DecisionSettings {
 	rules: RuleName[];
 	minimumAge: number;
@@ -93,25 +92,45 @@ const nameOf = (record: IDataObject) =>
 	cleanText(record.fullName) ?? joinNames(cleanText(record.givenNames), cleanText(record.surnames));
 
 /** Document numbers as vendors print them differently: E-8-123456, e8 123456. */
-const comparableNumber = (value: unknown) => cleanText(value)?.toUpperCase().replace(/[^A-Z0-9]/g, '') || null;
+const comparableNumber = (value: unknown) =>
+	cleanText(value)
+		?.toUpperCase()
+		.replace(/[^A-Z0-9]/g, '') || null;
 
 const documentValidity = verdictRule(
 	'documentValid',
-	(record) => ({ code: 'DOCUMENT_NOT_VALID', message: `${vendorName(record)} found the document not valid` }),
+	(record) => ({
+		code: 'DOCUMENT_NOT_VALID',
+		message: `${vendorName(record)} found the document not valid`,
+	}),
 	{ code: 'DOCUMENT_VALIDITY_UNKNOWN', message: 'No record says whether the document is valid' },
 );
 
 const RULE_CHECKS: Record<RuleName, Rule> = {
 	minimumAge: (records, { minimumAge }, now) => {
 		const ages = records
-			.map((record) => ageOn(record.birthDate, now) ?? (typeof record.age === 'number' ? record.age : null))
+			.map(
+				(record) =>
+					ageOn(record.birthDate, now) ?? (typeof record.age === 'number' ? record.age : null),
+			)
 			.filter((age): age is number => age !== null);
 		if (ages.length === 0) {
-			return [{ code: 'AGE_UNKNOWN', message: `No record gives the birth date, so the minimum age of ${minimumAge} cannot be checked`, unknown: true }];
+			return [
+				{
+					code: 'AGE_UNKNOWN',
+					message: `No record gives the birth date, so the minimum age of ${minimumAge} cannot be checked`,
+					unknown: true,
+				},
+			];
 		}
 		const youngest = Math.min(...ages);
 		return youngest < minimumAge
-			? [{ code: 'UNDER_MINIMUM_AGE', message: `The person is ${youngest}, under the minimum age of ${minimumAge}` }]
+			? [
+					{
+						code: 'UNDER_MINIMUM_AGE',
+						message: `The person is ${youngest}, under the minimum age of ${minimumAge}`,
+					},
+				]
 			: [];
 	},
 
@@ -124,32 +143,57 @@ const RULE_CHECKS: Record<RuleName, Rule> = {
 			if (isExpired === null) continue;
 			known = true;
 			if (isExpired) {
-				expired.add(expiry ? `The document expired on ${expiry}` : `${vendorName(record)} reports the document as expired`);
+				expired.add(
+					expiry
+						? `The document expired on ${expiry}`
+						: `${vendorName(record)} reports the document as expired`,
+				);
 			}
 		}
-		if (!known) return [{ code: 'EXPIRY_UNKNOWN', message: "No record gives the document's expiry date", unknown: true }];
+		if (!known)
+			return [
+				{
+					code: 'EXPIRY_UNKNOWN',
+					message: "No record gives the document's expiry date",
+					unknown: true,
+				},
+			];
 		return [...expired].map((message) => ({ code: 'DOCUMENT_EXPIRED', message }));
 	},
 
 	documentValid: (records) => {
 		const authenticity = records
 			.filter((record) => verdict(record, 'documentAuthentic') === false)
-			.map((record) => ({ code: 'DOCUMENT_NOT_AUTHENTIC', message: `${vendorName(record)} found the document not authentic` }));
+			.map((record) => ({
+				code: 'DOCUMENT_NOT_AUTHENTIC',
+				message: `${vendorName(record)} found the document not authentic`,
+			}));
 		const validity = documentValidity(records);
 		// A document found not authentic needs no validity verdict to fail.
-		return authenticity.length > 0 ? [...validity.filter((finding) => !finding.unknown), ...authenticity] : validity;
+		return authenticity.length > 0
+			? [...validity.filter((finding) => !finding.unknown), ...authenticity]
+			: validity;
 	},
 
 	faceMatch: verdictRule(
 		'faceMatch',
-		(record) => ({ code: 'FACE_MISMATCH', message: `${vendorName(record)} found that the face does not match` }),
+		(record) => ({
+			code: 'FACE_MISMATCH',
+			message: `${vendorName(record)} found that the face does not match`,
+		}),
 		{ code: 'FACE_MATCH_UNKNOWN', message: 'No record says whether the face matches' },
 	),
 
 	liveness: verdictRule(
 		'liveness',
-		(record) => ({ code: 'LIVENESS_FAILED', message: `${vendorName(record)} found that the selfie is not of a live person` }),
-		{ code: 'LIVENESS_UNKNOWN', message: 'No record says whether the selfie passed a liveness check' },
+		(record) => ({
+			code: 'LIVENESS_FAILED',
+			message: `${vendorName(record)} found that the selfie is not of a live person`,
+		}),
+		{
+			code: 'LIVENESS_UNKNOWN',
+			message: 'No record says whether the selfie passed a liveness check',
+		},
 	),
 
 	sidesMatch: (records) => {
@@ -161,30 +205,52 @@ const RULE_CHECKS: Record<RuleName, Rule> = {
 			}));
 		}
 		if (records.some((record) => verdict(record, 'sidesMatch') === true)) return [];
-		const twoSided = records.some((record) => TWO_SIDED_DOCUMENTS.includes(String(record.documentType)));
+		const twoSided = records.some((record) =>
+			TWO_SIDED_DOCUMENTS.includes(String(record.documentType)),
+		);
 		// A passport has one side: nothing to compare.
 		return twoSided
-			? [{ code: 'SIDES_MATCH_UNKNOWN', message: 'The front and the back of the document were not compared', unknown: true }]
+			? [
+					{
+						code: 'SIDES_MATCH_UNKNOWN',
+						message: 'The front and the back of the document were not compared',
+						unknown: true,
+					},
+				]
 			: [];
 	},
 
 	ineIdentifiers: (records) => {
 		const ine = records.filter(
 			(record) =>
-				record.documentType === 'voter_id' || verdict(record, 'curpValid') !== null || verdict(record, 'electorKeyValid') !== null,
+				record.documentType === 'voter_id' ||
+				verdict(record, 'curpValid') !== null ||
+				verdict(record, 'electorKeyValid') !== null,
 		);
 		if (ine.length === 0) return [];
 		const identifier = (field: string, check: string, name: string, code: string): Finding[] => {
 			const failing = ine.filter((record) => verdict(record, field) === false);
 			if (failing.length > 0) {
 				return failing.map((record) => {
-					const problems = ((record.vendorDetails as IDataObject | undefined)?.[check] as IDataObject | undefined)?.problems;
-					const detail = Array.isArray(problems) && problems.length > 0 ? `: ${problems.join('; ')}` : '';
-					return { code: `${code}_INVALID`, message: `The ${name} on the voter ID is not well-formed${detail}` };
+					const problems = (
+						(record.vendorDetails as IDataObject | undefined)?.[check] as IDataObject | undefined
+					)?.problems;
+					const detail =
+						Array.isArray(problems) && problems.length > 0 ? `: ${problems.join('; ')}` : '';
+					return {
+						code: `${code}_INVALID`,
+						message: `The ${name} on the voter ID is not well-formed${detail}`,
+					};
 				});
 			}
 			if (ine.some((record) => verdict(record, field) === true)) return [];
-			return [{ code: `${code}_UNKNOWN`, message: `The ${name} could not be read from the voter ID`, unknown: true }];
+			return [
+				{
+					code: `${code}_UNKNOWN`,
+					message: `The ${name} could not be read from the voter ID`,
+					unknown: true,
+				},
+			];
 		};
 		return [
 			...identifier('curpValid', 'curpCheck', 'CURP', 'CURP'),
@@ -194,7 +260,9 @@ const RULE_CHECKS: Record<RuleName, Rule> = {
 
 	sameDocumentNumber: (records) => {
 		if (records.length < 2) return [];
-		const numbers = records.map((record) => comparableNumber(record.documentNumber)).filter((n): n is string => n !== null);
+		const numbers = records
+			.map((record) => comparableNumber(record.documentNumber))
+			.filter((n): n is string => n !== null);
 		if (numbers.length < 2) {
 			return [
 				{
@@ -206,14 +274,24 @@ const RULE_CHECKS: Record<RuleName, Rule> = {
 		}
 		const distinct = unique(numbers).length;
 		return distinct > 1
-			? [{ code: 'DOCUMENT_NUMBER_MISMATCH', message: `The ${records.length} records give ${distinct} different document numbers` }]
+			? [
+					{
+						code: 'DOCUMENT_NUMBER_MISMATCH',
+						message: `The ${records.length} records give ${distinct} different document numbers`,
+					},
+				]
 			: [];
 	},
 
 	samePerson: (records) => {
 		if (records.length < 2) return [];
-		const names = records.map(nameOf).filter((name): name is string => name !== null).map(comparableName);
-		const births = records.map((record) => normalizeDate(record.birthDate)).filter((date): date is string => date !== null);
+		const names = records
+			.map(nameOf)
+			.filter((name): name is string => name !== null)
+			.map(comparableName);
+		const births = records
+			.map((record) => normalizeDate(record.birthDate))
+			.filter((date): date is string => date !== null);
 		if (names.length < 2 && births.length < 2) {
 			return [
 				{
@@ -224,8 +302,13 @@ const RULE_CHECKS: Record<RuleName, Rule> = {
 			];
 		}
 		const findings: Finding[] = [];
-		if (unique(names).length > 1) findings.push({ code: 'NAME_MISMATCH', message: 'The records give different names' });
-		if (unique(births).length > 1) findings.push({ code: 'BIRTH_DATE_MISMATCH', message: 'The records give different birth dates' });
+		if (unique(names).length > 1)
+			findings.push({ code: 'NAME_MISMATCH', message: 'The records give different names' });
+		if (unique(births).length > 1)
+			findings.push({
+				code: 'BIRTH_DATE_MISMATCH',
+				message: 'The records give different birth dates',
+			});
 		return findings;
 	},
 };
@@ -234,7 +317,11 @@ const RULE_CHECKS: Record<RuleName, Rule> = {
  * Applies the chosen rules to the records of one applicant. Any rejecting reason rejects; else
  * any reason sends to review; no reason approves. Missing data never approves.
  */
-export function decide(records: IDataObject[], settings: DecisionSettings, now: Date = new Date()): DecisionResult {
+export function decide(
+	records: IDataObject[],
+	settings: DecisionSettings,
+	now: Date = new Date(),
+): DecisionResult {
 	const reasons: Reason[] = [];
 	for (const rule of RULES) {
 		if (!settings.rules.includes(rule)) continue;

@@ -24,7 +24,8 @@ export class LinkCertificate implements INodeType {
 		icon: { light: 'file:../../icons/link.svg', dark: 'file:../../icons/link.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "byUrl" ? "Get certificate by URL" : "Get certificate by request ID"}}',
+		subtitle:
+			'={{$parameter["operation"] === "byUrl" ? "Get certificate by URL" : "Get certificate by request ID"}}',
 		description: 'Download the PDF certificate of a LINK Mobility KYC verification',
 		defaults: { name: 'LINK Certificate' },
 		usableAsTool: true,
@@ -44,7 +45,11 @@ export class LinkCertificate implements INodeType {
 		const link = await linkContext(this);
 		const concurrency = readConcurrency(this, certificateOptions);
 		return [
-			await processWaitingItems(this, async (itemIndex, item) => await certificateItem(this, link, itemIndex, item), concurrency),
+			await processWaitingItems(
+				this,
+				async (itemIndex, item) => await certificateItem(this, link, itemIndex, item),
+				concurrency,
+			),
 		];
 	}
 }

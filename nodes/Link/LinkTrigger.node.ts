@@ -29,7 +29,8 @@ export class LinkTrigger implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: 'LINK Mobility KYC callbacks',
-		description: "Starts the workflow when LINK Mobility KYC sends a callback: a certificate is ready or a manual verification is done",
+		description:
+			'Starts the workflow when LINK Mobility KYC sends a callback: a certificate is ready or a manual verification is done',
 		defaults: { name: 'LINK Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

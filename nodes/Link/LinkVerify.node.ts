@@ -58,6 +58,12 @@ export class LinkVerify implements INodeType {
 			return [await processItems(this, async (itemIndex) => await pingItem(link, itemIndex))];
 		}
 		const concurrency = readConcurrency(this, verifyOptions);
-		return [await processItems(this, async (itemIndex) => await verifyItem(this, link, itemIndex), concurrency)];
+		return [
+			await processItems(
+				this,
+				async (itemIndex) => await verifyItem(this, link, itemIndex),
+				concurrency,
+			),
+		];
 	}
 }

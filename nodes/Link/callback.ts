@@ -11,7 +11,12 @@ import { includeRawOption } from '../shared/descriptions';
 import { cleanText } from '../shared/identity';
 import type { IdentityRecord } from '../shared/identity';
 import { readOption, readWebhookParameter } from '../shared/parameters';
-import { certificateFileName, certificatePath, checkCertificateUrl, downloadCertificate } from './certificates';
+import {
+	certificateFileName,
+	certificatePath,
+	checkCertificateUrl,
+	downloadCertificate,
+} from './certificates';
 import type { CertificateLocation } from './certificates';
 import {
 	allowedIpsProperty,
@@ -52,7 +57,10 @@ interface ResponseLike {
 
 /** `::ffff:1.2.3.4` (an IPv4 client on an IPv6 socket) is 1.2.3.4; IPv6 compares lower-case. */
 export function normalizeIp(ip: string): string {
-	const address = ip.trim().toLowerCase().replace(/^\[|\]$/g, '');
+	const address = ip
+		.trim()
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '');
 	const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
 	return mapped ? mapped[1] : address;
 }
@@ -72,7 +80,9 @@ export function parseAllowList(text: string): string[] {
 export function senderIp(req: RequestLike, trustForwardedFor: boolean): string | undefined {
 	if (trustForwardedFor) {
 		const header = req.headers?.['x-forwarded-for'];
-		const list = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((entry) => entry.trim());
+		const list = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+			.split(',')
+			.map((entry) => entry.trim());
 		const last = list.filter(Boolean).pop();
 		if (last) return normalizeIp(last);
 	}
@@ -113,7 +123,11 @@ function parseLenientJson(text: string): unknown {
  */
 export function parseCallbackBody(body: unknown, rawBody?: Buffer): IDataObject | undefined {
 	let value = body;
-	const empty = value === undefined || value === null || value === '' || (isObject(value) && Object.keys(value).length === 0);
+	const empty =
+		value === undefined ||
+		value === null ||
+		value === '' ||
+		(isObject(value) && Object.keys(value).length === 0);
 	if (empty && rawBody?.length) value = rawBody;
 	if (Buffer.isBuffer(value)) value = value.toString('utf8');
 	if (typeof value === 'string') value = parseLenientJson(value);
@@ -131,7 +145,9 @@ const isText = (value: unknown) =>
 	(typeof value === 'string' || typeof value === 'number') && cleanText(value) !== null;
 
 const listParameter = (ctx: IWebhookFunctions, property: INodeProperties): string[] =>
-	(readWebhookParameter<string[] | undefined>(ctx, property) ?? []).map((entry) => String(entry).toLowerCase());
+	(readWebhookParameter<string[] | undefined>(ctx, property) ?? []).map((entry) =>
+		String(entry).toLowerCase(),
+	);
 
 const SECRET_MIN_LENGTH = 16;
 
@@ -153,14 +169,20 @@ export function checkCallbackSecret(secret: string): INodeCredentialTestResult {
 				'The Secret Token may hold only letters, digits and - . _ ~: other characters change on their way through a URL (a "+" arrives as a space)',
 		};
 	}
-	return { status: 'OK', message: "The Secret Token can be used: add ?token= and it to the trigger's Production URL" };
+	return {
+		status: 'OK',
+		message: "The Secret Token can be used: add ?token= and it to the trigger's Production URL",
+	};
 }
 
 /**
  * Where the callback's token is checked against. A selected LINK Mobility Callback credential
  * wins; the "Secret Token" parameter of version 1 is the fallback for older workflows.
  */
-type ExpectedSecret = { kind: 'none' } | { kind: 'parameter'; secret: string } | { kind: 'credential' };
+type ExpectedSecret =
+	| { kind: 'none' }
+	| { kind: 'parameter'; secret: string }
+	| { kind: 'credential' };
 
 function expectedSecret(ctx: IWebhookFunctions): ExpectedSecret {
 	// The node's credential references are part of the workflow already loaded: no database read.
@@ -173,7 +195,11 @@ function expectedSecret(ctx: IWebhookFunctions): ExpectedSecret {
  * Reads the secret from the credential (a database read in n8n, so only after LINK has its
  * answer). A credential n8n cannot read refuses the callback: it is not authenticated.
  */
-async function credentialSecretMatches(ctx: IWebhookFunctions, given: unknown, requestId: string): Promise<boolean> {
+async function credentialSecretMatches(
+	ctx: IWebhookFunctions,
+	given: unknown,
+	requestId: string,
+): Promise<boolean> {
 	let secret: string;
 	try {
 		const credentials = await ctx.getCredentials(CALLBACK_CREDENTIAL_TYPE);
@@ -185,11 +211,15 @@ async function credentialSecretMatches(ctx: IWebhookFunctions, given: unknown, r
 		return false;
 	}
 	if (secret === '') {
-		ctx.logger.warn(`LINK Trigger refused the callback for request ${requestId}: its LINK Mobility Callback credential has no Secret Token`);
+		ctx.logger.warn(
+			`LINK Trigger refused the callback for request ${requestId}: its LINK Mobility Callback credential has no Secret Token`,
+		);
 		return false;
 	}
 	if (!tokenMatches(secret, given)) {
-		ctx.logger.warn(`LINK Trigger refused the callback for request ${requestId}: the "token" in its URL is wrong`);
+		ctx.logger.warn(
+			`LINK Trigger refused the callback for request ${requestId}: the "token" in its URL is wrong`,
+		);
 		return false;
 	}
 	return true;
@@ -226,7 +256,14 @@ export function forgetCallbacks(): void {
  */
 function callbackKey(ctx: IWebhookFunctions, record: IdentityRecord, token: unknown): string {
 	const { service, status } = record.vendorDetails as { service: string; status: string | null };
-	const parts = [ctx.getWorkflow().id, ctx.getNode().id, typeof token === 'string' ? token : '', record.transactionId, service, status];
+	const parts = [
+		ctx.getWorkflow().id,
+		ctx.getNode().id,
+		typeof token === 'string' ? token : '',
+		record.transactionId,
+		service,
+		status,
+	];
 	return createHash('sha256').update(JSON.stringify(parts)).digest('base64');
 }
 
@@ -236,7 +273,11 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  * Adds the certificate PDF to a Certification item. `certificateDownloaded` is true only with the
  * PDF attached; a failure is reported in the item, saying whether LINK or n8n failed.
  */
-async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, options: IDataObject): Promise<INodeExecutionData> {
+async function withCertificate(
+	ctx: IWebhookFunctions,
+	record: IdentityRecord,
+	options: IDataObject,
+): Promise<INodeExecutionData> {
 	const details = record.vendorDetails;
 	const requestId = record.transactionId as string;
 	let link: LinkContext;
@@ -248,9 +289,14 @@ async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, o
 	}
 	// The callback's URL is used when it is on the credential's LINK address; otherwise the
 	// token is not sent there and the certificate is fetched by its request id.
-	const checked = typeof details.certificateUrl === 'string' ? checkCertificateUrl(link, details.certificateUrl) : undefined;
+	const checked =
+		typeof details.certificateUrl === 'string'
+			? checkCertificateUrl(link, details.certificateUrl)
+			: undefined;
 	const location: CertificateLocation =
-		checked && 'location' in checked ? checked.location : { requestId, target: certificatePath(requestId) };
+		checked && 'location' in checked
+			? checked.location
+			: { requestId, target: certificatePath(requestId) };
 	let pdf: Buffer;
 	try {
 		pdf = await downloadCertificate(link, location);
@@ -260,7 +306,9 @@ async function withCertificate(ctx: IWebhookFunctions, record: IdentityRecord, o
 		return { json: record };
 	}
 	const fileName = certificateFileName(requestId);
-	const property = String(readOption(options, triggerCertificatePropertyOption) ?? '').trim() || DEFAULT_CERTIFICATE_PROPERTY;
+	const property =
+		String(readOption(options, triggerCertificatePropertyOption) ?? '').trim() ||
+		DEFAULT_CERTIFICATE_PROPERTY;
 	try {
 		const binary = await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
 		details.certificateDownloaded = true;
@@ -284,11 +332,15 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 	const res = ctx.getResponseObject() as unknown as ResponseLike;
 	const options = readWebhookParameter<IDataObject>(ctx, triggerOptions);
 
-	const allowList = parseAllowList(String(readWebhookParameter<unknown>(ctx, allowedIpsProperty) ?? ''));
+	const allowList = parseAllowList(
+		String(readWebhookParameter<unknown>(ctx, allowedIpsProperty) ?? ''),
+	);
 	if (allowList.length > 0) {
 		const ip = senderIp(req, readOption(options, trustForwardedForOption) === true);
 		if (ip === undefined || !allowList.includes(ip)) {
-			ctx.logger.warn(`LINK Trigger refused a callback from ${ip ?? 'an unknown address'}: not in "${allowedIpsProperty.displayName}"`);
+			ctx.logger.warn(
+				`LINK Trigger refused a callback from ${ip ?? 'an unknown address'}: not in "${allowedIpsProperty.displayName}"`,
+			);
 			return respond(res, 403, { error: 'Forbidden' });
 		}
 	}
@@ -327,7 +379,9 @@ export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookR
 	const windowSeconds = Number(readOption(options, repeatWindowOption));
 	const repeatKey = windowSeconds > 0 ? callbackKey(ctx, record, token) : undefined;
 	if (repeatKey !== undefined && !rememberCallback(repeatKey, windowSeconds * 1000)) {
-		ctx.logger.info(`LINK Trigger dropped a repeated callback (${service} ${status ?? ''}) for request ${requestId}`);
+		ctx.logger.info(
+			`LINK Trigger dropped a repeated callback (${service} ${status ?? ''}) for request ${requestId}`,
+		);
 		return respond(res, 200);
 	}
 

@@ -16,9 +16,11 @@ export interface CertificateLocation {
 	target: string;
 }
 
-export const certificatePath = (requestId: string) => `/certificate/${encodeURIComponent(requestId)}`;
+export const certificatePath = (requestId: string) =>
+	`/certificate/${encodeURIComponent(requestId)}`;
 
-export const certificateFileName = (requestId: string) => `${requestId.replace(/[^\w.-]+/g, '_')}.pdf`;
+export const certificateFileName = (requestId: string) =>
+	`${requestId.replace(/[^\w.-]+/g, '_')}.pdf`;
 
 /**
  * Checks a certificate URL (a callback's `urlCertificateFile`). The access token goes only to
@@ -46,7 +48,8 @@ export function checkCertificateUrl(
 	return { location: { requestId, target: url.toString() } };
 }
 
-const notFound = (requestId: string) => `LINK Mobility has no certificate (yet) for request ${requestId}`;
+const notFound = (requestId: string) =>
+	`LINK Mobility has no certificate (yet) for request ${requestId}`;
 
 const isPdf = (data: Buffer) => data.subarray(0, 4).toString('latin1') === '%PDF';
 
@@ -74,7 +77,10 @@ export async function fetchCertificateOnce(
 	}
 	const answer = outcome.answer as IDataObject | null;
 	if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
-		throw unexpectedAnswer(link.ctx, 'certificate download', { ...subject, requestId: location.requestId });
+		throw unexpectedAnswer(link.ctx, 'certificate download', {
+			...subject,
+			requestId: location.requestId,
+		});
 	}
 	const content = typeof answer.content === 'string' ? answer.content.trim() : '';
 	if (content === '') {
@@ -123,21 +129,23 @@ export async function waitForCertificate(
 	location: CertificateLocation,
 	wait: WaitOptions & { startedAt: number },
 	itemIndex: number,
-	call: (attempt: () => Promise<Buffer | undefined>) => Promise<Buffer | undefined> = async (attempt) => await attempt(),
+	call: (attempt: () => Promise<Buffer | undefined>) => Promise<Buffer | undefined> = async (
+		attempt,
+	) => await attempt(),
 ): Promise<Buffer> {
 	const intervalMs = wait.pollInterval * 1000;
 	return await pollUntil(
 		ctx,
 		{ firstDelayMs: intervalMs, intervalMs, deadline: wait.startedAt + wait.timeout * 1000 },
-		async () => await call(async () => (await fetchCertificateOnce(link, location, { itemIndex })).pdf),
+		async () =>
+			await call(async () => (await fetchCertificateOnce(link, location, { itemIndex })).pdf),
 		() => {
 			const error = new NodeOperationError(
 				ctx.getNode(),
 				`Item ${itemIndex + 1}: LINK Mobility had no certificate for request ${location.requestId} within ${wait.timeout} seconds`,
 				{
 					itemIndex,
-					description:
-						`LINK creates the certificate after the verification. Raise "${timeoutOption.displayName}", or start this node from the LINK Trigger's Certification callback instead of waiting.`,
+					description: `LINK creates the certificate after the verification. Raise "${timeoutOption.displayName}", or start this node from the LINK Trigger's Certification callback instead of waiting.`,
 				},
 			);
 			error.context.requestId = location.requestId;
@@ -145,4 +153,3 @@ export async function waitForCertificate(
 		},
 	);
 }
-

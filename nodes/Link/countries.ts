@@ -259,16 +259,19 @@ const ALPHA3_BY_ALPHA2 = new Map(COUNTRIES.map(([alpha2, alpha3]) => [alpha2, al
 const ALPHA3 = new Set(COUNTRIES.map(([, alpha3]) => alpha3));
 
 /** The node's "Issuing Country" list, by name: "Spain (ES)", so that typing the code finds it too. */
-export const COUNTRY_OPTIONS = COUNTRIES.map(([alpha2, , name]) => ({ name: `${name} (${alpha2})`, value: alpha2 })).sort(
-	(a, b) => a.name.localeCompare(b.name, 'en'),
-);
+export const COUNTRY_OPTIONS = COUNTRIES.map(([alpha2, , name]) => ({
+	name: `${name} (${alpha2})`,
+	value: alpha2,
+})).sort((a, b) => a.name.localeCompare(b.name, 'en'));
 
 /**
  * A country code from a document reader as ISO alpha-3 (`ES` and `ESP` both give `ESP`), or null
  * when it is neither. `D` is ICAO's code for Germany in machine-readable zones.
  */
 export function toAlpha3(input: unknown): string | null {
-	const code = String(input ?? '').trim().toUpperCase();
+	const code = String(input ?? '')
+		.trim()
+		.toUpperCase();
 	if (code === 'D') return 'DEU';
 	if (ALPHA3.has(code)) return code;
 	return ALPHA3_BY_ALPHA2.get(code) ?? null;
@@ -277,14 +280,19 @@ export function toAlpha3(input: unknown): string | null {
 /** Frequent look-alikes that are not ISO codes (UK, and EL as used by the EU for Greece). */
 const NOT_ISO: Record<string, string> = { UK: 'GB', EL: 'GR' };
 
-export type CountryCheck = { code: string; valid: true } | { code: string; valid: false; hint: string };
+export type CountryCheck =
+	| { code: string; valid: true }
+	| { code: string; valid: false; hint: string };
 
 /** Upper-cases and trims the input, and checks it against the ISO 3166-1 alpha-2 list. */
 export function checkCountryCode(input: unknown): CountryCheck {
-	const code = String(input ?? '').trim().toUpperCase();
+	const code = String(input ?? '')
+		.trim()
+		.toUpperCase();
 	if (ALPHA3_BY_ALPHA2.has(code)) return { code, valid: true };
 	let hint = 'Use a two-letter ISO 3166-1 alpha-2 code, for example ES, PT, FR or GB.';
 	if (NOT_ISO[code]) hint = `"${code}" is not an ISO code; the ISO code is ${NOT_ISO[code]}.`;
-	else if (/^[A-Z]{3}$/.test(code)) hint = `"${code}" looks like a three-letter (alpha-3) code. ${hint}`;
+	else if (/^[A-Z]{3}$/.test(code))
+		hint = `"${code}" looks like a three-letter (alpha-3) code. ${hint}`;
 	return { code, valid: false, hint };
 }

@@ -59,7 +59,8 @@ export const verifyOperation: INodeProperties = {
 		{
 			name: 'Verify Identity Document',
 			value: 'verify',
-			description: 'Read and validate a document from one or two images, optionally with a face comparison',
+			description:
+				'Read and validate a document from one or two images, optionally with a face comparison',
 			action: 'Verify an identity document',
 		},
 	],
@@ -109,7 +110,7 @@ export const expeditorCountryProperty: INodeProperties = {
 	default: 'ES',
 	required: true,
 	description:
-		'Country that issued the document (LINK\'s <code>expeditorCountry</code>). An expression must give a two-letter ISO 3166-1 alpha-2 code (ES, PT, FR, GB…).',
+		"Country that issued the document (LINK's <code>expeditorCountry</code>). An expression must give a two-letter ISO 3166-1 alpha-2 code (ES, PT, FR, GB…).",
 	displayOptions: forVerify,
 };
 
@@ -186,7 +187,8 @@ export const fieldMappingOption: INodeProperties = {
 					type: 'string',
 					default: '',
 					placeholder: 'e.g. NUMERO_SOPORTE',
-					description: 'The <code>code</code> of a field in LINK\'s answer (case and separators ignored)',
+					description:
+						"The <code>code</code> of a field in LINK's answer (case and separators ignored)",
 				},
 				{
 					displayName: 'Identity Field',
@@ -261,7 +263,8 @@ export const certificateRequestIdProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: '00627e53-800b-4e6d-86ff-b933e2940a04',
-	description: 'The ID of the verification request (the <code>transactionId</code> of LINK Verify and LINK Trigger)',
+	description:
+		'The ID of the verification request (the <code>transactionId</code> of LINK Verify and LINK Trigger)',
 	displayOptions: { show: { operation: ['byId'] } },
 };
 
@@ -361,14 +364,19 @@ export const servicesProperty: INodeProperties = {
 	type: 'multiOptions',
 	default: ['Certification', 'ManualIDVerification'],
 	options: [
-		{ name: 'Certification', value: 'Certification', description: 'A certificate is ready (or failed)' },
+		{
+			name: 'Certification',
+			value: 'Certification',
+			description: 'A certificate is ready (or failed)',
+		},
 		{
 			name: 'Manual ID Verification',
 			value: 'ManualIDVerification',
 			description: 'A person at LINK reviewed the document',
 		},
 	],
-	description: 'Which callbacks start the workflow. Others are answered 200 and ignored. None selected: all.',
+	description:
+		'Which callbacks start the workflow. Others are answered 200 and ignored. None selected: all.',
 };
 
 export const statusesProperty: INodeProperties = {
@@ -381,7 +389,8 @@ export const statusesProperty: INodeProperties = {
 		{ name: 'Error', value: 'Error' },
 		{ name: 'Processing', value: 'Processing' },
 	],
-	description: 'Which operation statuses start the workflow. Others are answered 200 and ignored. None selected: all.',
+	description:
+		'Which operation statuses start the workflow. Others are answered 200 and ignored. None selected: all.',
 };
 
 export const allowedIpsProperty: INodeProperties = {
@@ -438,7 +447,7 @@ export const trustForwardedForOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to check the last address of the X-Forwarded-For header instead of the connection\'s. Turn on only when n8n is behind a reverse proxy that sets that header (and N8N_PROXY_HOPS is not set); otherwise anyone could claim LINK\'s address.',
+		"Whether to check the last address of the X-Forwarded-For header instead of the connection's. Turn on only when n8n is behind a reverse proxy that sets that header (and N8N_PROXY_HOPS is not set); otherwise anyone could claim LINK's address.",
 };
 
 export const triggerOptions: INodeProperties = {

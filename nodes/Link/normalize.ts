@@ -1,5 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
-import { cleanText, identityRecord, joinNames, normalizeDate, normalizeGender } from '../shared/identity';
+import {
+	cleanText,
+	identityRecord,
+	joinNames,
+	normalizeDate,
+	normalizeGender,
+} from '../shared/identity';
 import type { IdentityFields, IdentityRecord } from '../shared/identity';
 import { toAlpha3 } from './countries';
 
@@ -16,7 +22,9 @@ const enumList = (value: unknown): string[] =>
 	Array.isArray(value) ? value.map(enumValue).filter((item): item is string => item !== null) : [];
 
 const objectAt = (value: unknown): IDataObject =>
-	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
+	value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: {};
 
 /** LINK's document types (callback values and the `TYPE` field of an automatic check). */
 const DOCUMENT_TYPES: Record<string, string> = {
@@ -51,22 +59,73 @@ export function normalizeDocumentType(value: unknown): string | null {
  * separator read as "_".
  */
 export const FIELD_CANDIDATES = {
-	documentNumber: ['DOCUMENT_NUMBER', 'DOC_NUMBER', 'DOCUMENTNUMBER', 'NUMBER_DOCUMENT', 'IDENTITY_NUMBER', 'PASSPORT_NUMBER', 'CARD_NUMBER'],
-	personalNumber: ['PERSONAL_NUMBER', 'ID_NUMBER', 'PERSONAL_ID', 'PERSONAL_ID_NUMBER', 'PERSONAL_GOVERNMENT_ID', 'NATIONAL_ID', 'DNI', 'NIE', 'NIF'],
+	documentNumber: [
+		'DOCUMENT_NUMBER',
+		'DOC_NUMBER',
+		'DOCUMENTNUMBER',
+		'NUMBER_DOCUMENT',
+		'IDENTITY_NUMBER',
+		'PASSPORT_NUMBER',
+		'CARD_NUMBER',
+	],
+	personalNumber: [
+		'PERSONAL_NUMBER',
+		'ID_NUMBER',
+		'PERSONAL_ID',
+		'PERSONAL_ID_NUMBER',
+		'PERSONAL_GOVERNMENT_ID',
+		'NATIONAL_ID',
+		'DNI',
+		'NIE',
+		'NIF',
+	],
 	givenNames: ['NAME', 'NAMES', 'GIVEN_NAMES', 'GIVEN_NAME', 'FIRST_NAME', 'FORENAMES', 'FORENAME'],
 	surnames: ['SURNAME', 'SURNAMES', 'LAST_NAME', 'FAMILY_NAME'],
 	firstSurname: ['FIRST_SURNAME', 'SURNAME_1', 'SURNAME1'],
 	secondSurname: ['SECOND_SURNAME', 'SURNAME_2', 'SURNAME2'],
 	fullName: ['FULL_NAME', 'FULLNAME', 'COMPLETE_NAME'],
 	birthDate: ['BIRTH_DATE', 'BIRTHDATE', 'DATE_OF_BIRTH', 'DOB'],
-	issueDate: ['ISSUE_DATE', 'ISSUING_DATE', 'DATE_OF_ISSUE', 'ISSUANCE_DATE', 'DATE_OF_ISSUANCE', 'EXPEDITION_DATE'],
-	expiryDate: ['EXPIRY_DATE', 'EXPIRATION_DATE', 'DATE_OF_EXPIRY', 'EXPIRY', 'EXPIRATION', 'VALID_UNTIL'],
+	issueDate: [
+		'ISSUE_DATE',
+		'ISSUING_DATE',
+		'DATE_OF_ISSUE',
+		'ISSUANCE_DATE',
+		'DATE_OF_ISSUANCE',
+		'EXPEDITION_DATE',
+	],
+	expiryDate: [
+		'EXPIRY_DATE',
+		'EXPIRATION_DATE',
+		'DATE_OF_EXPIRY',
+		'EXPIRY',
+		'EXPIRATION',
+		'VALID_UNTIL',
+	],
 	nationality: ['NATIONALITY', 'NATIONALITY_CODE'],
 	gender: ['SEX', 'GENDER'],
 	documentType: ['DOCUMENT_TYPE', 'DOC_TYPE', 'TYPE'],
-	issuingCountry: ['ISSUING_COUNTRY', 'ISSUING_STATE', 'ISSUING_STATE_CODE', 'EXPEDITOR', 'EXPEDITOR_COUNTRY', 'ISSUER_COUNTRY', 'COUNTRY_OF_ISSUE', 'COUNTRY_CODE_OF_ISSUANCE', 'COUNTRY'],
+	issuingCountry: [
+		'ISSUING_COUNTRY',
+		'ISSUING_STATE',
+		'ISSUING_STATE_CODE',
+		'EXPEDITOR',
+		'EXPEDITOR_COUNTRY',
+		'ISSUER_COUNTRY',
+		'COUNTRY_OF_ISSUE',
+		'COUNTRY_CODE_OF_ISSUANCE',
+		'COUNTRY',
+	],
 	address: ['ADDRESS', 'FULL_ADDRESS', 'DOMICILE', 'RESIDENCE_ADDRESS'],
-	addressLines: ['ADDRESS_LINE_1', 'ADDRESS_LINE_2', 'ADDRESS_LINE_3', 'ADDRESS_LINE_4', 'ADDRESS_1', 'ADDRESS_2', 'ADDRESS_3', 'ADDRESS_4'],
+	addressLines: [
+		'ADDRESS_LINE_1',
+		'ADDRESS_LINE_2',
+		'ADDRESS_LINE_3',
+		'ADDRESS_LINE_4',
+		'ADDRESS_1',
+		'ADDRESS_2',
+		'ADDRESS_3',
+		'ADDRESS_4',
+	],
 	/** The face comparison, read only when a face image was sent. */
 	match: ['TEST_FACE_RECOGNITION_VALUE'],
 	matchScore: ['TEST_FACE_RECOGNITION_RATIO'],
@@ -98,7 +157,11 @@ export interface FieldMapping {
 	field: MappableField;
 }
 
-export const codeKey = (code: string) => code.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+export const codeKey = (code: string) =>
+	code
+		.trim()
+		.toUpperCase()
+		.replace(/[^A-Z0-9]+/g, '_');
 
 /**
  * One code's value: a string, or, when LINK gives the code several times with different values
@@ -126,7 +189,9 @@ function addValue<K>(target: Map<K, string[]>, key: K, value: string) {
 }
 
 const asFieldValues = (byCode: Map<string, string[]>): Record<string, FieldValue> =>
-	Object.fromEntries([...byCode].map(([code, values]) => [code, values.length === 1 ? values[0] : values]));
+	Object.fromEntries(
+		[...byCode].map(([code, values]) => [code, values.length === 1 ? values[0] : values]),
+	);
 
 export function flattenFields(list: unknown): FlatFields {
 	const fields = new Map<string, string[]>();
@@ -151,7 +216,8 @@ function verdict(values: string[]): boolean | null {
 	const verdicts = values.map((value) => {
 		const word = codeKey(value);
 		if (['OK', 'TRUE', 'YES', 'MATCH', 'PASS', 'PASSED'].includes(word)) return true;
-		if (['FAIL', 'FAILED', 'KO', 'NOT_OK', 'FALSE', 'NO', 'NOT_MATCH', 'NO_MATCH'].includes(word)) return false;
+		if (['FAIL', 'FAILED', 'KO', 'NOT_OK', 'FALSE', 'NO', 'NOT_MATCH', 'NO_MATCH'].includes(word))
+			return false;
 		return null;
 	});
 	if (verdicts.includes(false)) return false;
@@ -212,7 +278,8 @@ export function identityFromFields(flat: FlatFields, context: FieldContext = {})
 		}
 		return null;
 	};
-	const textOf = (field: MappableField, builtIn: readonly string[]) => read(field, builtIn) as string | null;
+	const textOf = (field: MappableField, builtIn: readonly string[]) =>
+		read(field, builtIn) as string | null;
 	const firstValue = (codes: readonly string[]) =>
 		codes.map((code) => flat.data.get(code)?.[0]).find((value) => value !== undefined) ?? null;
 	const candidates = FIELD_CANDIDATES;
@@ -231,7 +298,8 @@ export function identityFromFields(flat: FlatFields, context: FieldContext = {})
 		issueDate: textOf('issueDate', candidates.issueDate),
 		expiryDate: textOf('expiryDate', candidates.expiryDate),
 		nationality: textOf('nationality', candidates.nationality),
-		issuingCountry: textOf('issuingCountry', candidates.issuingCountry) ?? toAlpha3(context.expeditorCountry),
+		issuingCountry:
+			textOf('issuingCountry', candidates.issuingCountry) ?? toAlpha3(context.expeditorCountry),
 		address:
 			textOf('address', candidates.address) ??
 			cleanText(candidates.addressLines.flatMap((code) => flat.data.get(code) ?? []).join(', ')),
@@ -251,7 +319,11 @@ export interface SentRequest extends FieldContext {
  * The normalized record of a `POST /identity/verify` answer. Automatic: the identity fields,
  * `valid` = result Ok. Manual (`status: Processing`): no data yet, the callback brings it.
  */
-export function normalizeVerifyAnswer(answer: IDataObject, sent: SentRequest, includeRaw: boolean): IdentityRecord {
+export function normalizeVerifyAnswer(
+	answer: IDataObject,
+	sent: SentRequest,
+	includeRaw: boolean,
+): IdentityRecord {
 	const verification = objectAt(answer.idVerification);
 	const requestId = text(answer.id) ?? sent.requestId;
 	const process = text(verification.process);
@@ -294,7 +366,10 @@ export const LINK_SERVICES = ['Certification', 'ManualIDVerification'] as const;
 export const LINK_STATUSES = ['Completed', 'Processing', 'Error'] as const;
 
 /** The canonical spelling of a value from a list, matched trimmed and case-insensitively. */
-export function canonical<T extends string>(value: unknown, allowed: readonly T[]): T | string | null {
+export function canonical<T extends string>(
+	value: unknown,
+	allowed: readonly T[],
+): T | string | null {
 	const given = text(value);
 	if (given === null) return null;
 	return allowed.find((name) => name.toLowerCase() === given.toLowerCase()) ?? given;
@@ -354,7 +429,11 @@ function manualVerificationFields(data: IDataObject): IdentityFields {
 		valid: documentApproval === null ? null : documentApproval === 'APPROVED',
 		match: faceMatch === null ? null : faceMatch === 'MATCH',
 		documentValid: documentApproval === null ? null : documentApproval === 'APPROVED',
-		documentAuthentic: reviewVerdict(finding(details.authenticity).result, 'AUTHENTIC', 'NOT_AUTHENTIC'),
+		documentAuthentic: reviewVerdict(
+			finding(details.authenticity).result,
+			'AUTHENTIC',
+			'NOT_AUTHENTIC',
+		),
 		faceMatch: reviewVerdict(faceMatch, 'MATCH', 'NOT_MATCH'),
 		liveness: reviewVerdict(enumValue(faceFindings.faceLivenessApproval), 'LIVE', 'NOT_LIVE'),
 		vendorDetails: {

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IWebhookFunctions,
+	NodeApiError,
+} from 'n8n-workflow';
 import { z } from 'zod';
 import { linkBaseUrl } from '../../credentials/LinkMobilityKycApi.credentials';
 import type { ImageRules } from '../shared/binaryImage';
@@ -52,12 +58,18 @@ const errorBody = z
 
 /** LINK's documented errors: 400 with code 003 (validation), 500 with code 001 (unknown). */
 const VENDOR_CODE_MEANINGS: Record<string, string> = {
-	'001': 'LINK Mobility could not process the request. Try again later; if it persists, contact LINK Mobility with the request ID.',
-	'003': 'LINK Mobility found the request invalid: check the images (JPEG or PNG, readable) and the Issuing Country.',
+	'001':
+		'LINK Mobility could not process the request. Try again later; if it persists, contact LINK Mobility with the request ID.',
+	'003':
+		'LINK Mobility found the request invalid: check the images (JPEG or PNG, readable) and the Issuing Country.',
 };
 
 /** Turns a failed call into an English NodeApiError that keeps LINK's code and message. */
-export function linkError(ctx: LinkFunctions, failure: HttpFailure, subject: CallSubject = {}): NodeApiError {
+export function linkError(
+	ctx: LinkFunctions,
+	failure: HttpFailure,
+	subject: CallSubject = {},
+): NodeApiError {
 	const parsed = errorBody.safeParse(failure.body);
 	const body = parsed.success ? parsed.data : {};
 	const vendorCode = body.code === undefined ? undefined : String(body.code);
@@ -94,7 +106,8 @@ export function linkError(ctx: LinkFunctions, failure: HttpFailure, subject: Cal
 	const requestId = subject.requestId ?? body.id;
 	if (requestId !== undefined) error.context.requestId = requestId;
 	if (requestId !== undefined && failure.uncertain) {
-		error.description = `${error.description ?? ''} The request ID is ${requestId}: a certificate or callback for it shows that LINK processed it.`.trim();
+		error.description =
+			`${error.description ?? ''} The request ID is ${requestId}: a certificate or callback for it shows that LINK processed it.`.trim();
 	}
 	return error;
 }
@@ -110,7 +123,9 @@ export async function linkRequest(
 	body: IDataObject | undefined,
 	subject: CallSubject = {},
 ): Promise<unknown> {
-	const url = /^https?:\/\//i.test(target) ? target : `${link.baseUrl}/${target.replace(/^\/+/, '')}`;
+	const url = /^https?:\/\//i.test(target)
+		? target
+		: `${link.baseUrl}/${target.replace(/^\/+/, '')}`;
 	return await authenticatedRequest<unknown>(
 		LINK,
 		link,
@@ -120,11 +135,16 @@ export async function linkRequest(
 }
 
 /** The English error for a 200 answer that does not have the documented shape. */
-export function unexpectedAnswer(ctx: LinkFunctions, what: string, subject: CallSubject = {}): NodeApiError {
+export function unexpectedAnswer(
+	ctx: LinkFunctions,
+	what: string,
+	subject: CallSubject = {},
+): NodeApiError {
 	const error = vendorError(ctx, {
 		vendor: VENDOR,
 		message: `LINK Mobility answered the ${what} with something unexpected`,
-		description: 'The answer lacked the documented fields. If this persists, ask LINK Mobility whether the API changed.',
+		description:
+			'The answer lacked the documented fields. If this persists, ask LINK Mobility whether the API changed.',
 		itemIndex: subject.itemIndex,
 	});
 	if (subject.requestId !== undefined) error.context.requestId = subject.requestId;

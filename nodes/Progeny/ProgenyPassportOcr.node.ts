@@ -10,7 +10,12 @@ import { readConcurrency, readParameter } from '../shared/parameters';
 import { processWaitingItems } from '../shared/poll';
 import { extractPassportItem } from './actions/extractPassport';
 import { getTaskResultItem } from './actions/getTaskResult';
-import { operationProperty, optionsProperty, passportImageProperty, taskIdProperty } from './descriptions';
+import {
+	operationProperty,
+	optionsProperty,
+	passportImageProperty,
+	taskIdProperty,
+} from './descriptions';
 import { progenyContext } from './transport';
 
 export class ProgenyPassportOcr implements INodeType {
@@ -20,8 +25,10 @@ export class ProgenyPassportOcr implements INodeType {
 		icon: { light: 'file:../../icons/progeny.svg', dark: 'file:../../icons/progeny.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "getTaskResult" ? "Get task result" : "Extract passport data"}}',
-		description: 'Read the data of a passport photo page with Progeny, and fetch the results of earlier passport tasks',
+		subtitle:
+			'={{$parameter["operation"] === "getTaskResult" ? "Get task result" : "Extract passport data"}}',
+		description:
+			'Read the data of a passport photo page with Progeny, and fetch the results of earlier passport tasks',
 		defaults: { name: 'Progeny Passport OCR' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,7 +42,13 @@ export class ProgenyPassportOcr implements INodeType {
 		const operation = readParameter<string>(this, 0, operationProperty);
 		const concurrency = readConcurrency(this, optionsProperty);
 		if (operation === 'getTaskResult') {
-			return [await processItems(this, async (itemIndex) => await getTaskResultItem(this, progeny, itemIndex), concurrency)];
+			return [
+				await processItems(
+					this,
+					async (itemIndex) => await getTaskResultItem(this, progeny, itemIndex),
+					concurrency,
+				),
+			];
 		}
 		return [
 			await processWaitingItems(

@@ -72,7 +72,7 @@ export const extendDataOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		"Whether to ask Progeny for the original answer of its OCR provider. It is passed through under <code>vendorDetails.providerResponse</code>.",
+		'Whether to ask Progeny for the original answer of its OCR provider. It is passed through under <code>vendorDetails.providerResponse</code>.',
 	displayOptions: extractOnly,
 };
 

@@ -29,7 +29,8 @@ function progenyText(value: unknown): string | null {
 
 function progenyBoolean(value: unknown): boolean | null {
 	if (typeof value === 'boolean') return value;
-	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+		return value.trim().toLowerCase() === 'true';
 	return null;
 }
 
@@ -48,7 +49,11 @@ export interface NormalizeOptions {
  * Maps a task answer onto the identity schema. An unfinished task gives a record with its
  * status and nulls, so that a workflow can look again later.
  */
-export function normalizeTask(taskId: string, task: ProgenyTask, options: NormalizeOptions): IdentityFields {
+export function normalizeTask(
+	taskId: string,
+	task: ProgenyTask,
+	options: NormalizeOptions,
+): IdentityFields {
 	const parsed = taskResult.safeParse(task.result);
 	const data = (parsed.success ? parsed.data.data : undefined) ?? {};
 	const document = (data.document ?? {}) as IDataObject;

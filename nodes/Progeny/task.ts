@@ -33,7 +33,12 @@ export function taskState(task: ProgenyTask): TaskState {
 }
 
 /** A failed task: the vendor's answer is kept in the description, the task id in the context. */
-export function taskFailedError(ctx: IExecuteFunctions, taskId: string, task: ProgenyTask, itemIndex: number) {
+export function taskFailedError(
+	ctx: IExecuteFunctions,
+	taskId: string,
+	task: ProgenyTask,
+	itemIndex: number,
+) {
 	const code = resultStatus(task);
 	const status = task.status.trim().toUpperCase();
 	const words =
@@ -88,13 +93,18 @@ export async function pollTask(
 	taskId: string,
 	polling: PollingSettings,
 	itemIndex: number,
-	look: (lookUp: () => Promise<ProgenyTask>) => Promise<ProgenyTask> = async (lookUp) => await lookUp(),
+	look: (lookUp: () => Promise<ProgenyTask>) => Promise<ProgenyTask> = async (lookUp) =>
+		await lookUp(),
 ): Promise<ProgenyTask> {
 	const { ctx } = progeny;
 	let lastStatus = '';
 	return await pollUntil(
 		ctx,
-		{ firstDelayMs: polling.firstDelayMs, intervalMs: polling.intervalMs, deadline: Date.now() + polling.timeoutMs },
+		{
+			firstDelayMs: polling.firstDelayMs,
+			intervalMs: polling.intervalMs,
+			deadline: Date.now() + polling.timeoutMs,
+		},
 		async () => {
 			const task = await look(async () => await getTask(progeny, taskId, itemIndex));
 			const state = taskState(task);

@@ -2,7 +2,12 @@ import type { IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-w
 import { z } from 'zod';
 import { detectFileType } from '../shared/binaryImage';
 import type { ImageFile, ImageRules } from '../shared/binaryImage';
-import { explainFailure, failureWithoutAnswer, readHttpFailure, vendorError } from '../shared/errors';
+import {
+	explainFailure,
+	failureWithoutAnswer,
+	readHttpFailure,
+	vendorError,
+} from '../shared/errors';
 import type { HttpFailure } from '../shared/errors';
 import { authenticatedRequest, isSameOrigin, vendorConnection } from '../shared/http';
 import type { VendorApi, VendorConnection } from '../shared/http';
@@ -25,7 +30,8 @@ export async function progenyContext(ctx: IExecuteFunctions): Promise<ProgenyCon
 const failureBody = z.union([z.string(), z.record(z.unknown())]);
 
 const MAX_QUOTE = 500;
-export const shorten = (text: string) => (text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}...` : text);
+export const shorten = (text: string) =>
+	text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}...` : text;
 
 /** Progeny's own words from an error answer, or undefined when it gave none. */
 export function vendorWords(body: unknown): string | undefined {
@@ -37,10 +43,14 @@ export function vendorWords(body: unknown): string | undefined {
 		return text && !text.startsWith('<') ? shorten(text) : undefined;
 	}
 	const { detail, message, error } = parsed.data;
-	for (const text of [detail, message, error]) if (typeof text === 'string' && text.trim()) return shorten(text.trim());
+	for (const text of [detail, message, error])
+		if (typeof text === 'string' && text.trim()) return shorten(text.trim());
 	const fields = Object.entries(parsed.data)
 		.filter(([, value]) => Array.isArray(value) || typeof value === 'string')
-		.map(([field, value]) => `${field}: ${Array.isArray(value) ? value.map(String).join(' ') : String(value)}`);
+		.map(
+			([field, value]) =>
+				`${field}: ${Array.isArray(value) ? value.map(String).join(' ') : String(value)}`,
+		);
 	return fields.length ? shorten(fields.join('; ')) : undefined;
 }
 
@@ -55,14 +65,17 @@ function httpError(
 	const words = vendorWords(failure.body);
 	const error = vendorError(ctx, {
 		vendor: 'progeny',
-		message: withoutAnswer ? `Progeny ${action} failed: ${withoutAnswer.message}` : `Progeny ${action} failed: ${explainFailure(failure)}`,
-		description: [
-			withoutAnswer?.description,
-			words ? `Progeny's message: "${words}"` : undefined,
-			taskId ? `Task ID: ${taskId}.` : undefined,
-		]
-			.filter(Boolean)
-			.join(' ') || undefined,
+		message: withoutAnswer
+			? `Progeny ${action} failed: ${withoutAnswer.message}`
+			: `Progeny ${action} failed: ${explainFailure(failure)}`,
+		description:
+			[
+				withoutAnswer?.description,
+				words ? `Progeny's message: "${words}"` : undefined,
+				taskId ? `Task ID: ${taskId}.` : undefined,
+			]
+				.filter(Boolean)
+				.join(' ') || undefined,
 		vendorMessage: words,
 		httpCode: failure.status,
 		itemIndex,
@@ -71,7 +84,12 @@ function httpError(
 	return error;
 }
 
-function unexpectedAnswer(ctx: IExecuteFunctions, what: string, itemIndex: number, taskId?: string) {
+function unexpectedAnswer(
+	ctx: IExecuteFunctions,
+	what: string,
+	itemIndex: number,
+	taskId?: string,
+) {
 	const error = vendorError(ctx, {
 		vendor: 'progeny',
 		message: `Progeny answered the ${what} with something this node does not understand`,
@@ -82,7 +100,9 @@ function unexpectedAnswer(ctx: IExecuteFunctions, what: string, itemIndex: numbe
 	return error;
 }
 
-const uploadAnswer = z.object({ id: z.union([z.string().trim().min(1), z.number()]) }).passthrough();
+const uploadAnswer = z
+	.object({ id: z.union([z.string().trim().min(1), z.number()]) })
+	.passthrough();
 
 /** Sends the passport image; Progeny answers with the id of the task that reads it. */
 export async function uploadPassport(
@@ -134,7 +154,13 @@ export async function getTask(
 	const answer = await authenticatedRequest<unknown>(
 		PROGENY,
 		progeny,
-		{ method: 'GET', url: `${baseUrl}/services/task/`, qs: { id: taskId }, json: true, idempotent: true },
+		{
+			method: 'GET',
+			url: `${baseUrl}/services/task/`,
+			qs: { id: taskId },
+			json: true,
+			idempotent: true,
+		},
 		(failure) => httpError(ctx, failure, 'task look-up', itemIndex, taskId),
 	);
 	const parsed = taskAnswer.safeParse(answer);
@@ -189,13 +215,19 @@ export async function downloadPortrait(
 	const toError = (failure: HttpFailure) => {
 		const error = httpError(ctx, failure, 'portrait download', itemIndex, taskId);
 		if (!sameOrigin && (failure.status === 401 || failure.status === 403)) {
-			error.description = `The portrait is on ${url.host}, not on the credential's host, so it was requested without the Progeny token. ${error.description ?? ''}`.trim();
+			error.description =
+				`The portrait is on ${url.host}, not on the credential's host, so it was requested without the Progeny token. ${error.description ?? ''}`.trim();
 		}
 		return error;
 	};
 	let answer: unknown;
 	if (sameOrigin) {
-		answer = await authenticatedRequest<unknown>(PROGENY, progeny, { ...options, idempotent: true }, toError);
+		answer = await authenticatedRequest<unknown>(
+			PROGENY,
+			progeny,
+			{ ...options, idempotent: true },
+			toError,
+		);
 	} else {
 		try {
 			answer = await ctx.helpers.httpRequest(options);
@@ -219,7 +251,9 @@ export async function downloadPortrait(
 	const lastSegment = url.pathname.split('/').pop() ?? '';
 	return {
 		data,
-		fileName: /\.(jpe?g|png)$/i.test(lastSegment) ? lastSegment : `portrait.${EXTENSIONS[mimeType]}`,
+		fileName: /\.(jpe?g|png)$/i.test(lastSegment)
+			? lastSegment
+			: `portrait.${EXTENSIONS[mimeType]}`,
 		mimeType,
 	};
 }

@@ -20,16 +20,17 @@ export interface ImageRules {
 	vendorName: string;
 }
 
-const SIGNATURES: Array<{ name: string; format?: ImageFormat; bytes: number[]; offset?: number }> = [
-	{ name: 'JPEG', format: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
-	{ name: 'PNG', format: 'png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-	{ name: 'PDF', bytes: [0x25, 0x50, 0x44, 0x46] },
-	{ name: 'GIF', bytes: [0x47, 0x49, 0x46, 0x38] },
-	{ name: 'WebP', bytes: [0x57, 0x45, 0x42, 0x50], offset: 8 },
-	{ name: 'HEIC', bytes: [0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69], offset: 4 },
-	{ name: 'TIFF', bytes: [0x49, 0x49, 0x2a, 0x00] },
-	{ name: 'BMP', bytes: [0x42, 0x4d] },
-];
+const SIGNATURES: Array<{ name: string; format?: ImageFormat; bytes: number[]; offset?: number }> =
+	[
+		{ name: 'JPEG', format: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
+		{ name: 'PNG', format: 'png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+		{ name: 'PDF', bytes: [0x25, 0x50, 0x44, 0x46] },
+		{ name: 'GIF', bytes: [0x47, 0x49, 0x46, 0x38] },
+		{ name: 'WebP', bytes: [0x57, 0x45, 0x42, 0x50], offset: 8 },
+		{ name: 'HEIC', bytes: [0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69], offset: 4 },
+		{ name: 'TIFF', bytes: [0x49, 0x49, 0x2a, 0x00] },
+		{ name: 'BMP', bytes: [0x42, 0x4d] },
+	];
 
 /** Detects the file type by its first bytes: a file name or MIME type can lie, the bytes cannot. */
 export function detectFileType(data: Buffer): { name: string; format?: ImageFormat } | undefined {
@@ -63,7 +64,8 @@ export async function readImage(
 	if (property === '') {
 		throw new NodeOperationError(ctx.getNode(), `${item}: "${fieldLabel}" is empty`, {
 			itemIndex,
-			description: 'Enter the name of the binary property that holds the image, for example "data".',
+			description:
+				'Enter the name of the binary property that holds the image, for example "data".',
 		});
 	}
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
@@ -89,12 +91,18 @@ export async function readImage(
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`${item}: the file in "${property}" ("${fieldLabel}") is ${found}; ${rules.vendorName} accepts ${accepted} images only`,
-			{ itemIndex, description: 'Convert the image before this node, or check that the right binary property is used.' },
+			{
+				itemIndex,
+				description:
+					'Convert the image before this node, or check that the right binary property is used.',
+			},
 		);
 	}
 	if (rules.maxBytes !== undefined && data.length > rules.maxBytes) {
 		const option = rules.maxBytesOption;
-		const limit = option ? `the node's limit ("${option}") is` : `${rules.vendorName} accepts at most`;
+		const limit = option
+			? `the node's limit ("${option}") is`
+			: `${rules.vendorName} accepts at most`;
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`${item}: the image in "${property}" ("${fieldLabel}") is ${megabytes(data.length)}; ${limit} ${megabytes(rules.maxBytes)}`,

@@ -15,7 +15,8 @@ export const concurrencyOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 50 },
 	default: DEFAULT_CONCURRENCY,
-	description: 'How many items are sent to the vendor at the same time. Lower it if the vendor answers "too many requests".',
+	description:
+		'How many items are sent to the vendor at the same time. Lower it if the vendor answers "too many requests".',
 };
 
 /** A required binary-property name holding an image; its default is also its placeholder. */

@@ -43,11 +43,24 @@ export interface HttpFailure {
 }
 
 /** No connection was made: the vendor cannot have seen the request. */
-const UNREACHABLE_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID'];
+const UNREACHABLE_CODES = [
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EPROTO',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+];
 const TIMEOUT_CODES = ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT'];
 const DROPPED_CODES = ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'];
 const CANCELLED_CODES = ['ERR_CANCELED', 'ABORT_ERR'];
-const NETWORK_CODE = /^(E[A-Z_]+|ERR_[A-Z_]+|CERT_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/;
+const NETWORK_CODE =
+	/^(E[A-Z_]+|ERR_[A-Z_]+|CERT_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/;
 
 /** The shape n8n's and axios' errors have, as far as this module reads them. */
 interface LooseError {
@@ -58,7 +71,12 @@ interface LooseError {
 	statusCode?: unknown;
 	error?: unknown;
 	name?: unknown;
-	response?: { status?: unknown; data?: unknown; body?: unknown; headers?: Record<string, unknown> };
+	response?: {
+		status?: unknown;
+		data?: unknown;
+		body?: unknown;
+		headers?: Record<string, unknown>;
+	};
 	context?: { data?: unknown };
 	cause?: LooseError;
 }
@@ -82,7 +100,9 @@ function parseBody(data: unknown): unknown {
  */
 export function readHttpFailure(error: unknown): HttpFailure {
 	const e = (error ?? {}) as LooseError;
-	const chain = [e, e.cause, e.cause?.cause].filter((link): link is LooseError => typeof link === 'object' && link !== null);
+	const chain = [e, e.cause, e.cause?.cause].filter(
+		(link): link is LooseError => typeof link === 'object' && link !== null,
+	);
 	const response = chain.map((link) => link.response).find((r) => r !== undefined);
 	const numeric = [response?.status, ...chain.flatMap((link) => [link.httpCode, link.statusCode])]
 		.map(Number)
@@ -93,17 +113,28 @@ export function readHttpFailure(error: unknown): HttpFailure {
 	const networkCode = chain
 		.flatMap((link) => [link.code, link.httpCode])
 		.find((code): code is string => typeof code === 'string' && NETWORK_CODE.test(code));
-	const texts = chain.flatMap((link) => [link.message, ...(Array.isArray(link.messages) ? link.messages : [])]).filter((t): t is string => typeof t === 'string');
+	const texts = chain
+		.flatMap((link) => [link.message, ...(Array.isArray(link.messages) ? link.messages : [])])
+		.filter((t): t is string => typeof t === 'string');
 	const login = texts.map(loginFailureOf).find((found) => found !== undefined);
 
 	let kind: FailureKind;
 	if (login) kind = login.kind === 'refused' ? 'loginRefused' : 'loginFailed';
 	else if (numeric !== undefined) kind = 'answer';
 	else if (networkCode && CANCELLED_CODES.includes(networkCode)) kind = 'cancelled';
-	else if (chain.some((link) => link.name === 'CanceledError' || link.name === 'AbortError')) kind = 'cancelled';
+	else if (chain.some((link) => link.name === 'CanceledError' || link.name === 'AbortError'))
+		kind = 'cancelled';
 	else if (networkCode && UNREACHABLE_CODES.includes(networkCode)) kind = 'unreachable';
-	else if ((networkCode && TIMEOUT_CODES.includes(networkCode)) || texts.some((t) => /timeout of \d+ms exceeded/i.test(t))) kind = 'timeout';
-	else if ((networkCode && DROPPED_CODES.includes(networkCode)) || texts.some((t) => /socket hang up/i.test(t))) kind = 'dropped';
+	else if (
+		(networkCode && TIMEOUT_CODES.includes(networkCode)) ||
+		texts.some((t) => /timeout of \d+ms exceeded/i.test(t))
+	)
+		kind = 'timeout';
+	else if (
+		(networkCode && DROPPED_CODES.includes(networkCode)) ||
+		texts.some((t) => /socket hang up/i.test(t))
+	)
+		kind = 'dropped';
 	else if (networkCode) kind = 'unreachable';
 	else kind = 'internal';
 
@@ -148,7 +179,10 @@ const RESEND_ADVICE = (vendorName: string) =>
  * The message and explanation of a failure that is not an HTTP error answer, written once for
  * every vendor; undefined for an HTTP answer, which each vendor explains in its own terms.
  */
-export function failureWithoutAnswer(vendorName: string, failure: HttpFailure): { message: string; description?: string } | undefined {
+export function failureWithoutAnswer(
+	vendorName: string,
+	failure: HttpFailure,
+): { message: string; description?: string } | undefined {
 	const code = failure.networkCode ? ` (${failure.networkCode})` : '';
 	switch (failure.kind) {
 		case 'answer':
@@ -161,18 +195,24 @@ export function failureWithoutAnswer(vendorName: string, failure: HttpFailure): 
 		case 'loginFailed':
 			return {
 				message: failure.message ?? `Could not obtain a ${vendorName} token`,
-				description: "Check the credential's address (Base URL or Environment), and try again later.",
+				description:
+					"Check the credential's address (Base URL or Environment), and try again later.",
 			};
 		case 'unreachable':
 			return {
 				message: `${vendorName} could not be reached${code}`,
-				description: "Nothing was sent. Check the credential's address (Base URL or Environment) and the network of the n8n server.",
+				description:
+					"Nothing was sent. Check the credential's address (Base URL or Environment) and the network of the n8n server.",
 			};
 		case 'timeout': {
-			const seconds = failure.timeoutMs ? ` within ${Math.round(failure.timeoutMs / 1000)} s` : ' in time';
+			const seconds = failure.timeoutMs
+				? ` within ${Math.round(failure.timeoutMs / 1000)} s`
+				: ' in time';
 			return {
 				message: `${vendorName} did not answer${seconds}`,
-				description: failure.uncertain ? RESEND_ADVICE(vendorName) : `Try again later, or raise the node's option "${requestTimeoutOption.displayName}".`,
+				description: failure.uncertain
+					? RESEND_ADVICE(vendorName)
+					: `Try again later, or raise the node's option "${requestTimeoutOption.displayName}".`,
 			};
 		}
 		case 'dropped':
@@ -212,7 +252,10 @@ export interface VendorErrorDetails {
  * A NodeApiError built from a clean object: never from the raw HTTP error, which carries the
  * request's Authorization header and body.
  */
-export function vendorError(ctx: Pick<IExecuteFunctions, 'getNode'>, details: VendorErrorDetails): NodeApiError {
+export function vendorError(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	details: VendorErrorDetails,
+): NodeApiError {
 	const response: JsonObject = { vendor: details.vendor, message: details.message };
 	if (details.vendorCode !== undefined) response.code = details.vendorCode;
 	if (details.vendorMessage !== undefined) response.vendorMessage = details.vendorMessage;

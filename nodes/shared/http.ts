@@ -1,4 +1,12 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+	NodeApiError,
+} from 'n8n-workflow';
 import { requestTimeoutOption, retryUncertainOption } from './descriptions';
 import { readHttpFailure } from './errors';
 import type { HttpFailure } from './errors';
@@ -26,12 +34,16 @@ export interface VendorConnection {
 }
 
 /** Reads the node's "Request Timeout" and "Retry Uncertain Failures" options (see descriptions.ts). */
-function requestSettings(ctx: IExecuteFunctions | IWebhookFunctions): Pick<VendorConnection, 'timeoutMs' | 'retryUncertain'> {
+function requestSettings(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+): Pick<VendorConnection, 'timeoutMs' | 'retryUncertain'> {
 	let options: IDataObject = {};
 	try {
-		options = ('getInputData' in ctx
-			? (ctx as IExecuteFunctions).getNodeParameter('options', 0, {})
-			: (ctx as IWebhookFunctions).getNodeParameter('options', {})) as IDataObject;
+		options = (
+			'getInputData' in ctx
+				? (ctx as IExecuteFunctions).getNodeParameter('options', 0, {})
+				: (ctx as IWebhookFunctions).getNodeParameter('options', {})
+		) as IDataObject;
 	} catch {
 		// A node without options: the defaults.
 	}
@@ -46,7 +58,8 @@ function requestSettings(ctx: IExecuteFunctions | IWebhookFunctions): Pick<Vendo
 export async function vendorConnection(
 	ctx: IExecuteFunctions | IWebhookFunctions,
 	credentialType: string,
-	baseUrlOf: (credentials: ICredentialDataDecryptedObject) => string = (credentials) => trimUrl(credentials.baseUrl),
+	baseUrlOf: (credentials: ICredentialDataDecryptedObject) => string = (credentials) =>
+		trimUrl(credentials.baseUrl),
 ): Promise<VendorConnection> {
 	const data = await ctx.getCredentials(credentialType);
 	const { id, name } = ctx.getNode().credentials?.[credentialType] ?? {};
@@ -78,15 +91,24 @@ export function isSameOrigin(url: string, baseUrl: string): boolean {
  * that were never made. A time-out, a dropped connection, 502 or 504 may hide a processed (and
  * billed) call: retried only for look-ups (`idempotent`) or when the user asked for it.
  */
-export function retryDelayMs(failure: HttpFailure, attempt: number, retryUncertain: boolean): number | undefined {
+export function retryDelayMs(
+	failure: HttpFailure,
+	attempt: number,
+	retryUncertain: boolean,
+): number | undefined {
 	if (attempt >= MAX_RETRIES) return undefined;
 	if (failure.status === 429) return Math.min(failure.retryAfterSeconds ?? 2, 30) * 1000;
 	const safe = failure.status === 503 || failure.kind === 'unreachable';
-	const uncertain = failure.kind === 'timeout' || failure.kind === 'dropped' || failure.status === 502 || failure.status === 504;
+	const uncertain =
+		failure.kind === 'timeout' ||
+		failure.kind === 'dropped' ||
+		failure.status === 502 ||
+		failure.status === 504;
 	return safe || (uncertain && retryUncertain) ? 1000 * 2 ** attempt : undefined;
 }
 
-const isRedirect = (status: number | undefined) => status !== undefined && status >= 300 && status < 400;
+const isRedirect = (status: number | undefined) =>
+	status !== undefined && status >= 300 && status < 400;
 
 /** What n8n's request helper returns with `returnFullResponse`. */
 interface FullResponse {
@@ -120,7 +142,11 @@ export async function authenticatedRequest<T = unknown>(
 ): Promise<T> {
 	const { ctx, baseUrl, timeoutMs } = connection;
 	const retryUncertain = idempotent || connection.retryUncertain;
-	let options: IHttpRequestOptions = { ...request, timeout: timeoutMs, disableFollowRedirect: true };
+	let options: IHttpRequestOptions = {
+		...request,
+		timeout: timeoutMs,
+		disableFollowRedirect: true,
+	};
 	let redirects = 0;
 	for (let attempt = 0; ; ) {
 		if (!isSameOrigin(options.url, baseUrl)) {
@@ -149,9 +175,18 @@ export async function authenticatedRequest<T = unknown>(
 				// n8n 1.x drops the answer's headers from its error, so the Location is lost: a
 				// look-up is asked again for the full answer (status and headers, no error).
 				try {
-					const full = (await send({ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true })) as FullResponse;
+					const full = (await send({
+						...options,
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					})) as FullResponse;
 					if (full.statusCode < 300) return full.body as T;
-					failure = { kind: 'answer', status: full.statusCode, body: full.body, location: headerOf(full.headers, 'location') };
+					failure = {
+						kind: 'answer',
+						status: full.statusCode,
+						body: full.body,
+						location: headerOf(full.headers, 'location'),
+					};
 				} catch (again) {
 					failure = readHttpFailure(again);
 				}
@@ -163,7 +198,12 @@ export async function authenticatedRequest<T = unknown>(
 				const keepsMethod = failure.status === 307 || failure.status === 308;
 				options = keepsMethod
 					? { ...options, url: new URL(failure.location, options.url).href }
-					: { ...options, url: new URL(failure.location, options.url).href, method: 'GET', body: undefined };
+					: {
+							...options,
+							url: new URL(failure.location, options.url).href,
+							method: 'GET',
+							body: undefined,
+						};
 				continue;
 			}
 			const delay = retryDelayMs(failure, attempt++, retryUncertain);
@@ -171,7 +211,12 @@ export async function authenticatedRequest<T = unknown>(
 				throw toError({
 					...failure,
 					timeoutMs,
-					uncertain: !idempotent && (failure.kind === 'timeout' || failure.kind === 'dropped' || failure.status === 502 || failure.status === 504),
+					uncertain:
+						!idempotent &&
+						(failure.kind === 'timeout' ||
+							failure.kind === 'dropped' ||
+							failure.status === 502 ||
+							failure.status === 504),
 				});
 			}
 			await waitUnlessCancelled(ctx, delay);

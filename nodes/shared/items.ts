@@ -9,11 +9,20 @@ export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData | IN
  * An error item for "On Error: Continue". Everything sits under `json.error`: n8n's "Continue
  * (using error output)" only routes items whose json holds nothing but `error` (1.x: exactly that).
  */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	const details: IDataObject = { message: error.message };
 	if (error.description) details.description = error.description;
 	const context = error.context ?? {};
-	const fields = { vendor: 'vendor', code: 'vendorCode', vendorMessage: 'vendorMessage', taskId: 'taskId', requestId: 'requestId' };
+	const fields = {
+		vendor: 'vendor',
+		code: 'vendorCode',
+		vendorMessage: 'vendorMessage',
+		taskId: 'taskId',
+		requestId: 'requestId',
+	};
 	for (const [name, key] of Object.entries(fields)) {
 		if (context[key] !== undefined) details[name] = context[key];
 	}

@@ -1,5 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { concurrencyOption } from './descriptions';
 
 /**
@@ -11,17 +16,28 @@ import { concurrencyOption } from './descriptions';
 type ParameterContext = Pick<IExecuteFunctions, 'getNode' | 'getNodeParameter'>;
 
 /** The item's value of a parameter, or the declared default. */
-export function readParameter<T>(ctx: ParameterContext, itemIndex: number, property: INodeProperties): T {
+export function readParameter<T>(
+	ctx: ParameterContext,
+	itemIndex: number,
+	property: INodeProperties,
+): T {
 	return ctx.getNodeParameter(property.name, itemIndex, property.default) as T;
 }
 
 /** The same for a trigger, whose parameters have no item. */
-export function readWebhookParameter<T>(ctx: Pick<IWebhookFunctions, 'getNodeParameter'>, property: INodeProperties): T {
+export function readWebhookParameter<T>(
+	ctx: Pick<IWebhookFunctions, 'getNodeParameter'>,
+	property: INodeProperties,
+): T {
 	return ctx.getNodeParameter(property.name, property.default) as T;
 }
 
 /** A text parameter, trimmed; '' when empty. */
-export function readText(ctx: ParameterContext, itemIndex: number, property: INodeProperties): string {
+export function readText(
+	ctx: ParameterContext,
+	itemIndex: number,
+	property: INodeProperties,
+): string {
 	return String(readParameter<unknown>(ctx, itemIndex, property) ?? '').trim();
 }
 
@@ -34,10 +50,14 @@ export function requireText(
 ): string {
 	const value = readText(ctx, itemIndex, property);
 	if (value === '') {
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "${property.displayName}" is empty`, {
-			itemIndex,
-			description,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex + 1}: "${property.displayName}" is empty`,
+			{
+				itemIndex,
+				description,
+			},
+		);
 	}
 	return value;
 }
@@ -48,6 +68,12 @@ export function readOption<T>(options: IDataObject, property: INodeProperties): 
 }
 
 /** The "Concurrency" option of a node's options collection, read once for the whole batch (item 0's). */
-export function readConcurrency(ctx: ParameterContext, optionsProperty: INodeProperties): number | undefined {
-	return readOption<number | undefined>(readParameter<IDataObject>(ctx, 0, optionsProperty), concurrencyOption);
+export function readConcurrency(
+	ctx: ParameterContext,
+	optionsProperty: INodeProperties,
+): number | undefined {
+	return readOption<number | undefined>(
+		readParameter<IDataObject>(ctx, 0, optionsProperty),
+		concurrencyOption,
+	);
 }

@@ -1,5 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { DEFAULT_CONCURRENCY, processItems } from './items';
 import { throwIfCancelled, waitUnlessCancelled } from './wait';
 import type { CancellableContext } from './wait';
@@ -45,7 +50,12 @@ export function readSeconds(
 ): number {
 	const raw = value ?? option.default;
 	const seconds = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || (!option.allowZero && seconds === 0)) {
+	if (
+		typeof seconds !== 'number' ||
+		!Number.isFinite(seconds) ||
+		seconds < 0 ||
+		(!option.allowZero && seconds === 0)
+	) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Item ${itemIndex + 1}: "${option.label}" must be a number of seconds ${option.allowZero ? 'of 0 or more' : 'greater than 0'}`,
@@ -123,12 +133,19 @@ export async function processWaitingItems(
 	const slots = new CallSlots(concurrency ?? DEFAULT_CONCURRENCY);
 	const continueOnFail = ctx.continueOnFail();
 	let failed = false;
-	const inSlot = async <T>(step: () => Promise<T>, starting: boolean, itemIndex: number): Promise<T> => {
+	const inSlot = async <T>(
+		step: () => Promise<T>,
+		starting: boolean,
+		itemIndex: number,
+	): Promise<T> => {
 		await slots.take();
 		const outcome = await (async () => {
 			// processItems throws the failure of the lowest item index: items start in input order,
 			// so an item skipped here always comes after the failure that stopped it.
-			if (starting && failed) throw new NotStartedError(ctx.getNode(), 'Not started after an earlier item failed', { itemIndex });
+			if (starting && failed)
+				throw new NotStartedError(ctx.getNode(), 'Not started after an earlier item failed', {
+					itemIndex,
+				});
 			throwIfCancelled(ctx);
 			return await step();
 		})().then(

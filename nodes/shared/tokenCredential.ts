@@ -32,7 +32,10 @@ export async function bearerAuthentication(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
+	requestOptions.headers = {
+		...requestOptions.headers,
+		Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+	};
 	return requestOptions;
 }
 
@@ -107,8 +110,11 @@ export const LOGIN_RETRY_DELAYS_MS = [1000, 2000];
 export type LoginFailureKind = 'refused' | 'failed';
 
 /** The failed login an error message tells of (n8n may have wrapped it), if any. */
-export function loginFailureOf(message: string): { message: string; kind: LoginFailureKind } | undefined {
-	for (const [known, kind] of loginFailureMessages) if (message.includes(known)) return { message: known, kind };
+export function loginFailureOf(
+	message: string,
+): { message: string; kind: LoginFailureKind } | undefined {
+	for (const [known, kind] of loginFailureMessages)
+		if (message.includes(known)) return { message: known, kind };
 	return undefined;
 }
 
@@ -134,8 +140,12 @@ function jwtClaims(token: string): { iat?: number; exp?: number } {
 	const payload = token.split('.')[1];
 	if (!payload) return {};
 	try {
-		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iat?: unknown; exp?: unknown };
-		const seconds = (value: unknown) => (Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) * 1000 : undefined);
+		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+			iat?: unknown;
+			exp?: unknown;
+		};
+		const seconds = (value: unknown) =>
+			Number.isFinite(Number(value)) && Number(value) > 0 ? Number(value) * 1000 : undefined;
 		return { iat: seconds(claims.iat), exp: seconds(claims.exp) };
 	} catch {
 		return {};
@@ -145,7 +155,8 @@ function jwtClaims(token: string): { iat?: number; exp?: number } {
 function loginError(message: string, kind: LoginFailureKind): Error {
 	loginFailureMessages.delete(message);
 	loginFailureMessages.set(message, kind);
-	if (loginFailureMessages.size > 100) loginFailureMessages.delete(loginFailureMessages.keys().next().value!);
+	if (loginFailureMessages.size > 100)
+		loginFailureMessages.delete(loginFailureMessages.keys().next().value!);
 	// A plain Error with no `code`, `cause` or HTTP status: n8n shows a code instead of the
 	// message, and would replace the message with a generic one for a status.
 	return new Error(message);
@@ -161,7 +172,9 @@ export function resetTokenStore(): void {
 }
 
 function accountKey(spec: LoginSpec): string {
-	return createHash('sha256').update([spec.request.url, spec.login, spec.password].join('\u0000')).digest('hex');
+	return createHash('sha256')
+		.update([spec.request.url, spec.login, spec.password].join('\u0000'))
+		.digest('hex');
 }
 
 function parsed(data: unknown): IDataObject {
@@ -177,14 +190,23 @@ function parsed(data: unknown): IDataObject {
 }
 
 /** When a token stops being valid: the JWT's `exp`, else the answer's `expiresIn`, else the vendor's lifetime. */
-export function tokenExpiry(token: string, answer: IDataObject, lifetimeSeconds: number, now = Date.now()): number {
+export function tokenExpiry(
+	token: string,
+	answer: IDataObject,
+	lifetimeSeconds: number,
+	now = Date.now(),
+): number {
 	const { exp } = jwtClaims(token);
 	if (exp !== undefined) return exp;
 	const expiresIn = Number(answer.expiresIn ?? answer.expires_in);
 	return now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : lifetimeSeconds) * 1000;
 }
 
-async function logIn(helpers: IHttpRequestHelper['helpers'], spec: LoginSpec, key: string): Promise<StoredToken> {
+async function logIn(
+	helpers: IHttpRequestHelper['helpers'],
+	spec: LoginSpec,
+	key: string,
+): Promise<StoredToken> {
 	const { vendorName, loginName, request, tokenField } = spec;
 	const isRefusal = spec.isRefusal ?? ((status) => status === 400 || status === 401);
 	for (let attempt = 0; ; attempt++) {
@@ -192,12 +214,18 @@ async function logIn(helpers: IHttpRequestHelper['helpers'], spec: LoginSpec, ke
 		try {
 			answer = parsed(await helpers.httpRequest({ json: true, timeout: 30_000, ...request }));
 		} catch (error) {
-			const failure = error as { response?: { status?: number; data?: unknown; headers?: IDataObject }; code?: string };
+			const failure = error as {
+				response?: { status?: number; data?: unknown; headers?: IDataObject };
+				code?: string;
+			};
 			const status = failure.response?.status;
 			const body = parsed(failure.response?.data);
 			const vendorCode = body.code === undefined ? undefined : String(body.code);
 			const vendorMessage = typeof body.message === 'string' ? body.message : undefined;
-			const detail = [status ? `HTTP ${status}` : (failure.code ?? 'no answer'), vendorCode && `code ${vendorCode}`]
+			const detail = [
+				status ? `HTTP ${status}` : (failure.code ?? 'no answer'),
+				vendorCode && `code ${vendorCode}`,
+			]
 				.filter(Boolean)
 				.join(', ');
 			if (isRefusal(status, vendorCode)) {
@@ -209,14 +237,22 @@ async function logIn(helpers: IHttpRequestHelper['helpers'], spec: LoginSpec, ke
 			const transient = status === undefined || [429, 502, 503, 504].includes(status);
 			if (transient && attempt < LOGIN_RETRY_DELAYS_MS.length) {
 				const retryAfter = Number(failure.response?.headers?.['retry-after']);
-				await sleep(status === 429 && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : LOGIN_RETRY_DELAYS_MS[attempt]);
+				await sleep(
+					status === 429 && retryAfter > 0
+						? Math.min(retryAfter, 10) * 1000
+						: LOGIN_RETRY_DELAYS_MS[attempt],
+				);
 				continue;
 			}
 			const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
-			throw loginError(`Could not obtain a ${vendorName} token from ${String(request.url)} (${detail})${tries}`, 'failed');
+			throw loginError(
+				`Could not obtain a ${vendorName} token from ${String(request.url)} (${detail})${tries}`,
+				'failed',
+			);
 		}
 		const token = answer[tokenField];
-		if (typeof token !== 'string' || token === '') throw loginError(`${vendorName} answered the login without a token`, 'failed');
+		if (typeof token !== 'string' || token === '')
+			throw loginError(`${vendorName} answered the login without a token`, 'failed');
 		const now = Date.now();
 		const expiresAt = tokenExpiry(token, answer, spec.lifetimeSeconds, now);
 		const stored = { token, expiresAt, renewAt: renewAtFor(now, expiresAt) };
@@ -243,7 +279,8 @@ export async function obtainAccessToken(
 	const now = Date.now();
 	const heldToken = String(credentials.accessToken ?? '');
 	const known = tokens.get(key);
-	if (known && known.token !== heldToken && known.renewAt > now) return { accessToken: known.token };
+	if (known && known.token !== heldToken && known.renewAt > now)
+		return { accessToken: known.token };
 	if (known) tokens.delete(key);
 
 	const refusal = refusals.get(key);

@@ -8,12 +8,14 @@ type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
  * n8n 1.x (n8n-workflow 1.120) exports `sleepWithAbort(ms, signal)`; 2.x (n8n-workflow 2.41) has
  * no such export and takes the signal in `sleep(ms, signal)` instead. Either clears its timer on abort.
  */
-const sleepWithSignal: Sleep = (n8nWorkflow as { sleepWithAbort?: Sleep }).sleepWithAbort ?? n8nWorkflow.sleep;
+const sleepWithSignal: Sleep =
+	(n8nWorkflow as { sleepWithAbort?: Sleep }).sleepWithAbort ?? n8nWorkflow.sleep;
 
 export type CancellableContext = Pick<IExecuteFunctions, 'getNode'> &
 	Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
 
-const cancelledError = (ctx: CancellableContext) => new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
+const cancelledError = (ctx: CancellableContext) =>
+	new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 
 /** Throws when the execution was cancelled: checked before every vendor call of a loop. */
 export function throwIfCancelled(ctx: CancellableContext): void {

@@ -54,17 +54,33 @@ const CREDENTIALS = {
 	link: { linkMobilityKycApi: { id: 'e2eLinkSandbox01', name: 'LINK Mobility Sandbox' } },
 	progeny: { progenyApi: { id: 'e2eProgenySbx001', name: 'Progeny Sandbox' } },
 };
-const VENDOR_PATHS = { ocr: '/apptenticate/api/v3/ocr/', link: '/link/identity/verify', progeny: '/progeny/api/v3/services/' };
+const VENDOR_PATHS = {
+	ocr: '/apptenticate/api/v3/ocr/',
+	link: '/link/identity/verify',
+	progeny: '/progeny/api/v3/services/',
+};
 const VENDOR = { ocr: 'apptenticate', link: 'link', progeny: 'progeny' };
 /** The sandbox's route name of the call made once per item (Progeny: the upload). */
 const ITEM_ROUTE = { ocr: 'ocr', link: 'verify', progeny: 'ocrPassport' };
 
-const node = (name, type, typeVersion, parameters, x, extra = {}) => ({ id: `${name}-${x}`, name, type, typeVersion, position: [x, 0], parameters, ...extra });
+const node = (name, type, typeVersion, parameters, x, extra = {}) => ({
+	id: `${name}-${x}`,
+	name,
+	type,
+	typeVersion,
+	position: [x, 0],
+	parameters,
+	...extra,
+});
 
 /** Three passport JPEGs of imageKb (sandbox markers PERSON=1..3) in a folder n8n may read. */
 function writeImages() {
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kyc-bench-images-'));
-	for (const person of [1, 2, 3]) fs.writeFileSync(path.join(folder, `person${person}.jpg`), makeJpeg(`PERSON=${person}`, imageKb * 1024));
+	for (const person of [1, 2, 3])
+		fs.writeFileSync(
+			path.join(folder, `person${person}.jpg`),
+			makeJpeg(`PERSON=${person}`, imageKb * 1024),
+		);
 	return folder;
 }
 
@@ -73,30 +89,70 @@ function writeImages() {
  * in the items' JSON would be printed by `n8n execute` in every node's run data (megabytes).
  */
 function imageNodes(count) {
-	const cases = Array.from({ length: count }, (_, i) => ({ case: i, file: path.join(imageFolder, `person${(i % 3) + 1}.jpg`) }));
+	const cases = Array.from({ length: count }, (_, i) => ({
+		case: i,
+		file: path.join(imageFolder, `person${(i % 3) + 1}.jpg`),
+	}));
 	return [
 		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0),
-		node('Cases', 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput: JSON.stringify({ cases }), options: {} }, 200),
-		node('Split Cases', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'cases', options: {} }, 400),
-		node('Images', 'n8n-nodes-base.readWriteFile', 1, {
-			operation: 'read',
-			fileSelector: '={{ $json.file }}',
-			options: { dataPropertyName: 'front', mimeType: 'image/jpeg' },
-		}, 600),
+		node(
+			'Cases',
+			'n8n-nodes-base.set',
+			3.4,
+			{ mode: 'raw', jsonOutput: JSON.stringify({ cases }), options: {} },
+			200,
+		),
+		node(
+			'Split Cases',
+			'n8n-nodes-base.splitOut',
+			1,
+			{ fieldToSplitOut: 'cases', options: {} },
+			400,
+		),
+		node(
+			'Images',
+			'n8n-nodes-base.readWriteFile',
+			1,
+			{
+				operation: 'read',
+				fileSelector: '={{ $json.file }}',
+				options: { dataPropertyName: 'front', mimeType: 'image/jpeg' },
+			},
+			600,
+		),
 	];
 }
 const chain = (...names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
 
 /** The KYC node of `kind` after N images; `disabled`: the same workflow without its work (the baseline). */
 function packageWorkflow(id, kind, concurrency, count = N, { disabled = false } = {}) {
 	const parameters = {
-		ocr: { documentType: 'passport', frontImageProperty: 'front', options: { concurrency, includeRaw: false } },
-		link: { operation: 'verify', frontImageProperty: 'front', expeditorCountry: 'ES', options: { concurrency, includeRaw: false } },
+		ocr: {
+			documentType: 'passport',
+			frontImageProperty: 'front',
+			options: { concurrency, includeRaw: false },
+		},
+		link: {
+			operation: 'verify',
+			frontImageProperty: 'front',
+			expeditorCountry: 'ES',
+			options: { concurrency, includeRaw: false },
+		},
 		progeny: {
 			operation: 'extractPassport',
 			passportImageProperty: 'front',
-			options: { concurrency, includeRaw: false, firstDelaySeconds: POLL_INTERVAL_S, pollIntervalSeconds: POLL_INTERVAL_S, timeoutSeconds: 120 },
+			options: {
+				concurrency,
+				includeRaw: false,
+				firstDelaySeconds: POLL_INTERVAL_S,
+				pollIntervalSeconds: POLL_INTERVAL_S,
+				timeoutSeconds: 120,
+			},
 		},
 	}[kind];
 	const type = { ocr: 'apptenticateOcr', link: 'linkVerify', progeny: 'progenyPassportOcr' }[kind];
@@ -104,7 +160,13 @@ function packageWorkflow(id, kind, concurrency, count = N, { disabled = false } 
 		id,
 		name: `bench ${id}`,
 		active: false,
-		nodes: [...imageNodes(count), node('KYC', `n8n-nodes-kyc.${type}`, 1, parameters, 800, { credentials: CREDENTIALS[kind], ...(disabled ? { disabled } : {}) })],
+		nodes: [
+			...imageNodes(count),
+			node('KYC', `n8n-nodes-kyc.${type}`, 1, parameters, 800, {
+				credentials: CREDENTIALS[kind],
+				...(disabled ? { disabled } : {}),
+			}),
+		],
 		connections: chain('Start', 'Cases', 'Split Cases', 'Images', 'KYC'),
 		settings: { executionOrder: 'v1' },
 	};
@@ -117,34 +179,71 @@ function packageWorkflow(id, kind, concurrency, count = N, { disabled = false } 
  * a stored token that met a 401, so the first call of each run would fail.
  */
 function httpWorkflow(id, concurrency, style) {
-	const login = node('Login', 'n8n-nodes-base.httpRequest', 4.2, {
-		method: 'POST',
-		url: '__SANDBOX_URL__/apptenticate/api/token/',
-		sendBody: true,
-		contentType: 'form-urlencoded',
-		bodyParameters: { parameters: [{ name: 'username', value: 'sandbox' }, { name: 'password', value: 'sandbox' }] },
-		options: {},
-	}, 100);
-	const http = node('HTTP', 'n8n-nodes-base.httpRequest', 4.2, {
-		method: 'POST',
-		url: '__SANDBOX_URL__/apptenticate/api/v3/ocr/',
-		sendHeaders: true,
-		headerParameters: { parameters: [{ name: 'Authorization', value: "=Bearer {{ $('Login').first().json.access }}" }] },
-		sendBody: true,
-		contentType: 'multipart-form-data',
-		bodyParameters: {
-			parameters: [
-				{ parameterType: 'formBinaryData', name: 'frontside', inputDataFieldName: 'front' },
-				{ name: 'document_type', value: 'passport' },
-				{ name: 'return_id', value: 'True' },
-			],
+	const login = node(
+		'Login',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: '__SANDBOX_URL__/apptenticate/api/token/',
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'username', value: 'sandbox' },
+					{ name: 'password', value: 'sandbox' },
+				],
+			},
+			options: {},
 		},
-		options: style === 'batching' ? { batching: { batch: { batchSize: concurrency, batchInterval: 0 } } } : {},
-	}, 1000);
+		100,
+	);
+	const http = node(
+		'HTTP',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: '__SANDBOX_URL__/apptenticate/api/v3/ocr/',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Authorization', value: "=Bearer {{ $('Login').first().json.access }}" },
+				],
+			},
+			sendBody: true,
+			contentType: 'multipart-form-data',
+			bodyParameters: {
+				parameters: [
+					{ parameterType: 'formBinaryData', name: 'frontside', inputDataFieldName: 'front' },
+					{ name: 'document_type', value: 'passport' },
+					{ name: 'return_id', value: 'True' },
+				],
+			},
+			options:
+				style === 'batching'
+					? { batching: { batch: { batchSize: concurrency, batchInterval: 0 } } }
+					: {},
+		},
+		1000,
+	);
 	if (style === 'batching') {
-		return { id, name: `bench ${id}`, active: false, nodes: [login, ...imageNodes(N), http], connections: chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'HTTP'), settings: { executionOrder: 'v1' } };
+		return {
+			id,
+			name: `bench ${id}`,
+			active: false,
+			nodes: [login, ...imageNodes(N), http],
+			connections: chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'HTTP'),
+			settings: { executionOrder: 'v1' },
+		};
 	}
-	const loop = node('Loop', 'n8n-nodes-base.splitInBatches', 3, { batchSize: concurrency, options: {} }, 800);
+	const loop = node(
+		'Loop',
+		'n8n-nodes-base.splitInBatches',
+		3,
+		{ batchSize: concurrency, options: {} },
+		800,
+	);
 	return {
 		id,
 		name: `bench ${id}`,
@@ -234,7 +333,10 @@ const seconds = (ms) => (ms / 1000).toFixed(2);
 function expireMidway(sandbox, vendor, route, half, since) {
 	let mark = null;
 	// calls the sandbox accepted in this run (401s do not count)
-	const calls = () => sandbox.requests.slice(since).filter((r) => r.vendor === vendor && r.route === route && r.auth === 'valid').length;
+	const calls = () =>
+		sandbox.requests
+			.slice(since)
+			.filter((r) => r.vendor === vendor && r.route === route && r.auth === 'valid').length;
 	const timer = setInterval(() => {
 		if (mark === null && calls() >= half) {
 			mark = sandbox.requests.length;
@@ -244,7 +346,11 @@ function expireMidway(sandbox, vendor, route, half, since) {
 	}, 5);
 	return {
 		stop: () => clearInterval(timer),
-		logins: () => (mark === null ? null : sandbox.requests.slice(mark).filter((r) => r.vendor === vendor && r.route === 'token').length),
+		logins: () =>
+			mark === null
+				? null
+				: sandbox.requests.slice(mark).filter((r) => r.vendor === vendor && r.route === 'token')
+						.length,
 	};
 }
 
@@ -282,18 +388,37 @@ async function main() {
 		 * One `n8n execute`, from a fresh sandbox (the token stored by the last run is refused once,
 		 * then one login), or with `keepSandbox` where the last run left it (its token still valid).
 		 */
-		const run = async (id, kind, { count = N, expire = false, keepSandbox = false, profile = false } = {}) => {
+		const run = async (
+			id,
+			kind,
+			{ count = N, expire = false, keepSandbox = false, profile = false } = {},
+		) => {
 			if (keepSandbox) env.sandbox.clearFaults();
 			else env.sandbox.reset();
 			const mark = env.sandbox.requests.length;
 			env.sandbox.configure({ tokenLifetimeSeconds: 3600, taskPendingMs: taskMs });
-			if (kind !== 'progeny' && L > 0) env.sandbox.setFault({ path: VENDOR_PATHS[kind], kind: 'latency', ms: L, times: count * 3 });
-			const expiry = expire ? expireMidway(env.sandbox, VENDOR[kind], ITEM_ROUTE[kind], Math.ceil(count / 2), mark) : null;
+			if (kind !== 'progeny' && L > 0)
+				env.sandbox.setFault({
+					path: VENDOR_PATHS[kind],
+					kind: 'latency',
+					ms: L,
+					times: count * 3,
+				});
+			const expiry = expire
+				? expireMidway(env.sandbox, VENDOR[kind], ITEM_ROUTE[kind], Math.ceil(count / 2), mark)
+				: null;
 			// NODE_OPTIONS for this one child (the harness passes its own env on, unlike the caller's)
-			if (profile) env.n8n.extraEnv = { ...env.n8n.extraEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(CPU_PROFILE_DIR, id)}` };
+			if (profile)
+				env.n8n.extraEnv = {
+					...env.n8n.extraEnv,
+					NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(CPU_PROFILE_DIR, id)}`,
+				};
 			let measurement;
 			try {
-				measurement = await measured(env.n8n.userFolder, env.n8n.execute(id, { timeoutMs: 900_000 }));
+				measurement = await measured(
+					env.n8n.userFolder,
+					env.n8n.execute(id, { timeoutMs: 900_000 }),
+				);
 			} finally {
 				expiry?.stop();
 				if (profile) delete env.n8n.extraEnv.NODE_OPTIONS;
@@ -305,12 +430,16 @@ async function main() {
 			const succeeded = items.filter((i) => !i.json.error).length;
 			const ok = execution.ok && (id.endsWith('-base') || succeeded === count);
 			if (!ok && !expire) {
-				throw new Error(`${id}: ${succeeded} of ${count} items succeeded\n${execution.describe()}\nsandbox counters: ${JSON.stringify(counters)}`);
+				throw new Error(
+					`${id}: ${succeeded} of ${count} items succeeded\n${execution.describe()}\nsandbox counters: ${JSON.stringify(counters)}`,
+				);
 			}
 			return {
 				ok,
 				ms: nodeMs(execution, outputNode),
-				logins: env.sandbox.requests.slice(mark).filter((r) => r.vendor === VENDOR[kind] && r.route === 'token').length,
+				logins: env.sandbox.requests
+					.slice(mark)
+					.filter((r) => r.vendor === VENDOR[kind] && r.route === 'token').length,
 				loginsAfterExpiry: expiry?.logins(),
 				maxInFlight: counters.maxInFlight?.[VENDOR[kind]] ?? 0,
 				peakMb,
@@ -323,10 +452,16 @@ async function main() {
 			for (const count of MEMORY_COUNTS) {
 				const base = await run(`bench-ocr-mem-${count}-base`, 'ocr', { count });
 				const r = await run(`bench-ocr-mem-${count}`, 'ocr', { count });
-				rows.push(`| ${count} | ${imageKb} KB | ${base.peakMb} MB | ${r.peakMb} MB | ${r.peakMb - base.peakMb} MB |`);
+				rows.push(
+					`| ${count} | ${imageKb} KB | ${base.peakMb} MB | ${r.peakMb} MB | ${r.peakMb - base.peakMb} MB |`,
+				);
 			}
-			console.log(`\nn8n ${version}, Apptenticate OCR, Concurrency 5, images of ${imageKb} KB, ${L} ms per call\n`);
-			console.log('| N | Image | Peak RSS, node disabled | Peak RSS | Extra |\n| --- | --- | --- | --- | --- |');
+			console.log(
+				`\nn8n ${version}, Apptenticate OCR, Concurrency 5, images of ${imageKb} KB, ${L} ms per call\n`,
+			);
+			console.log(
+				'| N | Image | Peak RSS, node disabled | Peak RSS | Extra |\n| --- | --- | --- | --- | --- |',
+			);
 			console.log(rows.join('\n'));
 			return;
 		}
@@ -334,9 +469,14 @@ async function main() {
 		if (CPU_PROFILE_DIR) {
 			// profiles only: the node-disabled baseline and one run per concurrency
 			for (const kind of nodes) {
-				for (const id of [`bench-${kind}-base`, ...CONCURRENCIES.map((c) => `bench-${kind}-c${c}`)]) {
+				for (const id of [
+					`bench-${kind}-base`,
+					...CONCURRENCIES.map((c) => `bench-${kind}-c${c}`),
+				]) {
 					const r = await run(id, kind, { profile: true });
-					console.log(`${id}: node ${seconds(r.ms)} s, ${r.cpuSeconds.toFixed(2)} CPU s, profile in ${path.join(CPU_PROFILE_DIR, id)}`);
+					console.log(
+						`${id}: node ${seconds(r.ms)} s, ${r.cpuSeconds.toFixed(2)} CPU s, profile in ${path.join(CPU_PROFILE_DIR, id)}`,
+					);
 				}
 			}
 			return;
@@ -346,10 +486,14 @@ async function main() {
 			// n8n's start-up CPU varies by a second or more between runs: medians on both sides
 			const baseRuns = [];
 			for (let i = 0; i < repeat; i++) baseRuns.push(await run(`bench-${kind}-base`, kind));
-			const base = { cpuSeconds: median(baseRuns.map((r) => r.cpuSeconds)), peakMb: median(baseRuns.map((r) => r.peakMb)) };
+			const base = {
+				cpuSeconds: median(baseRuns.map((r) => r.cpuSeconds)),
+				peakMb: median(baseRuns.map((r) => r.peakMb)),
+			};
 			const rows = [];
 			for (const c of CONCURRENCIES) {
-				const limit = kind === 'progeny' ? (taskMs + POLL_INTERVAL_S * 1000) * 1.1 : Math.ceil(N / c) * L;
+				const limit =
+					kind === 'progeny' ? (taskMs + POLL_INTERVAL_S * 1000) * 1.1 : Math.ceil(N / c) * L;
 				const own = [];
 				const ownCpu = [];
 				const http = [];
@@ -366,7 +510,10 @@ async function main() {
 				const batching = kind === 'ocr' ? await run(`bench-http-batching-c${c}`, 'ocr') : undefined;
 				const t = median(own);
 				const h = median(http);
-				const expiryLogins = expiry.loginsAfterExpiry === null ? 'batch ended before half' : `${expiry.loginsAfterExpiry}`;
+				const expiryLogins =
+					expiry.loginsAfterExpiry === null
+						? 'batch ended before half'
+						: `${expiry.loginsAfterExpiry}`;
 				rows.push(
 					[
 						c,
@@ -383,9 +530,18 @@ async function main() {
 					].join(' | '),
 				);
 			}
-			const title = { ocr: 'Apptenticate OCR', link: 'LINK Verify', progeny: 'Progeny Passport OCR' }[kind];
-			const latency = kind === 'progeny' ? `task time ${taskMs} ms, poll interval ${POLL_INTERVAL_S} s` : `${L} ms per call`;
-			console.log(`\n${title}: n8n ${version}, N = ${N} images of ${imageKb} KB, ${latency}, median of ${repeat}\n`);
+			const title = {
+				ocr: 'Apptenticate OCR',
+				link: 'LINK Verify',
+				progeny: 'Progeny Passport OCR',
+			}[kind];
+			const latency =
+				kind === 'progeny'
+					? `task time ${taskMs} ms, poll interval ${POLL_INTERVAL_S} s`
+					: `${L} ms per call`;
+			console.log(
+				`\n${title}: n8n ${version}, N = ${N} images of ${imageKb} KB, ${latency}, median of ${repeat}\n`,
+			);
 			console.log(
 				'| Concurrency | Node time | Limit | Limit / time | HTTP Request, Loop Over Items of C (time ratio) | HTTP Request Batching option | Logins | Logins per mid-batch expiry | n8n CPU per item | Most in flight | Peak RSS (vs node disabled) |',
 			);

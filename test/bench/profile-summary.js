@@ -34,7 +34,10 @@ if (!inputs.length) {
 
 const profileFiles = (target) =>
 	fs.statSync(target).isDirectory()
-		? fs.readdirSync(target, { recursive: true }).filter((f) => String(f).endsWith('.cpuprofile')).map((f) => path.join(target, String(f)))
+		? fs
+				.readdirSync(target, { recursive: true })
+				.filter((f) => String(f).endsWith('.cpuprofile'))
+				.map((f) => path.join(target, String(f)))
 		: [target];
 
 const PACKAGE_DIST = 'node_modules/n8n-nodes-kyc/dist/';
@@ -74,7 +77,8 @@ function load(file) {
 	const inPackage = samples.map((id) => {
 		for (let at = id; at !== undefined; at = parent.get(at)) {
 			const frame = byId.get(at).callFrame;
-			if (isPackage(frame.url) && !(frame.functionName === '' && frame.lineNumber === 0)) return true;
+			if (isPackage(frame.url) && !(frame.functionName === '' && frame.lineNumber === 0))
+				return true;
 		}
 		return false;
 	});
@@ -87,21 +91,51 @@ function load(file) {
 
 /** Functions whose inclusive time says how much per-item work goes where. */
 const INCLUSIVE = [
-	['getNodeParameter (n8n)', (f) => /^_?getNodeParameter$/.test(f.functionName) && /n8n-core/.test(f.url)],
+	[
+		'getNodeParameter (n8n)',
+		(f) => /^_?getNodeParameter$/.test(f.functionName) && /n8n-core/.test(f.url),
+	],
 	['deepCopy (n8n-workflow)', (f) => f.functionName === 'deepCopy' && /n8n-workflow/.test(f.url)],
 	['expression runtime (isolated VM bridge)', (f) => /@n8n\/expression-runtime/.test(f.url)],
-	['expression evaluation (Expression.getParameterValue / resolveSimpleParameterValue)', (f) => /^(getParameterValue|resolveSimpleParameterValue)$/.test(f.functionName) && /n8n-workflow/.test(f.url)],
-	['getCredentials (n8n)', (f) => /^_?getCredentials$/.test(f.functionName) && /n8n-core/.test(f.url)],
-	['binary read: assertBinaryData / getBinaryDataBuffer', (f) => /^(assertBinaryData|getBinaryDataBuffer)$/.test(f.functionName)],
-	['n8n request helper: httpRequestWithAuthentication / requestWithAuthentication', (f) => /^(httpRequestWithAuthentication|requestWithAuthentication)$/.test(f.functionName)],
-	['n8n request helper: httpRequest / proxyRequestToAxios', (f) => /^(httpRequest|proxyRequestToAxios|invokeAxios)$/.test(f.functionName) && /n8n-core/.test(f.url)],
+	[
+		'expression evaluation (Expression.getParameterValue / resolveSimpleParameterValue)',
+		(f) =>
+			/^(getParameterValue|resolveSimpleParameterValue)$/.test(f.functionName) &&
+			/n8n-workflow/.test(f.url),
+	],
+	[
+		'getCredentials (n8n)',
+		(f) => /^_?getCredentials$/.test(f.functionName) && /n8n-core/.test(f.url),
+	],
+	[
+		'binary read: assertBinaryData / getBinaryDataBuffer',
+		(f) => /^(assertBinaryData|getBinaryDataBuffer)$/.test(f.functionName),
+	],
+	[
+		'n8n request helper: httpRequestWithAuthentication / requestWithAuthentication',
+		(f) => /^(httpRequestWithAuthentication|requestWithAuthentication)$/.test(f.functionName),
+	],
+	[
+		'n8n request helper: httpRequest / proxyRequestToAxios',
+		(f) =>
+			/^(httpRequest|proxyRequestToAxios|invokeAxios)$/.test(f.functionName) &&
+			/n8n-core/.test(f.url),
+	],
 	['axios (any frame)', (f) => /node_modules\/axios\//.test(f.url)],
 	['form-data (any frame)', (f) => /node_modules\/form-data\//.test(f.url)],
 	['zod (any frame)', (f) => /node_modules\/zod\//.test(f.url)],
 	['JSON.parse / JSON.stringify', (f) => /^(parse|stringify)$/.test(f.functionName) && !f.url],
-	['Buffer base64 (toString / from / write)', (f) => /^(toString|from|base64Slice|base64Write|byteLengthUtf8)$/.test(f.functionName) && (!f.url || f.url === 'node:buffer')],
+	[
+		'Buffer base64 (toString / from / write)',
+		(f) =>
+			/^(toString|from|base64Slice|base64Write|byteLengthUtf8)$/.test(f.functionName) &&
+			(!f.url || f.url === 'node:buffer'),
+	],
 	['package frames (any n8n-nodes-kyc/dist frame on the stack)', (f) => isPackage(f.url)],
-	['run-data handling: WorkflowExecute.runNode', (f) => f.functionName === 'runNode' && /n8n-core/.test(f.url)],
+	[
+		'run-data handling: WorkflowExecute.runNode',
+		(f) => f.functionName === 'runNode' && /n8n-core/.test(f.url),
+	],
 ];
 
 function summarize(files) {
@@ -134,9 +168,16 @@ function summarize(files) {
 			for (const label of hit) inclusive.set(label, inclusive.get(label) + us);
 			if (callersOf.includes(frame.functionName)) {
 				const chain = [];
-				for (let at = parent.get(id); at !== undefined && chain.length < depth; at = parent.get(at)) {
+				for (
+					let at = parent.get(id);
+					at !== undefined && chain.length < depth;
+					at = parent.get(at)
+				) {
 					const f = byId.get(at).callFrame;
-					if (f.functionName && f.functionName !== frame.functionName) chain.push(`${f.functionName} (${shortFile(f.url).split('/').pop()}:${f.lineNumber + 1})`);
+					if (f.functionName && f.functionName !== frame.functionName)
+						chain.push(
+							`${f.functionName} (${shortFile(f.url).split('/').pop()}:${f.lineNumber + 1})`,
+						);
 				}
 				const path = `${frame.functionName} <- ${chain.join(' <- ')}`;
 				callers.set(path, (callers.get(path) ?? 0) + us);
@@ -158,22 +199,34 @@ const sorted = (map) => [...map.entries()].sort((a, b) => b[1] - a[1]);
 const files = inputs.flatMap(profileFiles);
 const summary = summarize(files);
 
-console.log(`${files.length} profile(s), ${whole ? 'whole profile' : "the node's window"}: ${ms(summary.wall)} ms${items > 1 ? `, per item of ${items}` : ''}`);
+console.log(
+	`${files.length} profile(s), ${whole ? 'whole profile' : "the node's window"}: ${ms(summary.wall)} ms${items > 1 ? `, per item of ${items}` : ''}`,
+);
 
 head(`Self time by area (top ${top})`, 'Area');
-for (const [area, us] of sorted(summary.byArea).slice(0, top)) console.log(`| ${area} | ${ms(us)}${perItem(us)} |`);
+for (const [area, us] of sorted(summary.byArea).slice(0, top))
+	console.log(`| ${area} | ${ms(us)}${perItem(us)} |`);
 
 head('Inclusive time (a sample counts once if any matching frame is on its stack)', 'What');
 for (const [label, us] of summary.inclusive) console.log(`| ${label} | ${ms(us)}${perItem(us)} |`);
 
 head(`Top ${top} functions by self time`, 'Function  file:line');
-for (const [key, us] of sorted(summary.self).slice(0, top)) console.log(`| ${key} | ${ms(us)}${perItem(us)} |`);
+for (const [key, us] of sorted(summary.self).slice(0, top))
+	console.log(`| ${key} | ${ms(us)}${perItem(us)} |`);
 
 head(`Top ${top} package functions by self time`, 'Function  file:line');
-for (const [key, us] of sorted(summary.self).filter(([k]) => k.includes('n8n-nodes-kyc/dist/')).slice(0, top)) console.log(`| ${key} | ${ms(us)}${perItem(us)} |`);
+for (const [key, us] of sorted(summary.self)
+	.filter(([k]) => k.includes('n8n-nodes-kyc/dist/'))
+	.slice(0, top))
+	console.log(`| ${key} | ${ms(us)}${perItem(us)} |`);
 
 head(`Top ${top} files by self time`, 'File');
-for (const [file, us] of sorted(summary.byFile).slice(0, top)) console.log(`| ${file} | ${ms(us)}${perItem(us)} |`);
+for (const [file, us] of sorted(summary.byFile).slice(0, top))
+	console.log(`| ${file} | ${ms(us)}${perItem(us)} |`);
 
-head(`Who calls ${callersOf.join(', ')} (self time of the leaf, by its nearest named callers; top ${top})`, 'Leaf <- callers');
-for (const [chain, us] of sorted(summary.callers).slice(0, top)) console.log(`| ${chain} | ${ms(us)}${perItem(us)} |`);
+head(
+	`Who calls ${callersOf.join(', ')} (self time of the leaf, by its nearest named callers; top ${top})`,
+	'Leaf <- callers',
+);
+for (const [chain, us] of sorted(summary.callers).slice(0, top))
+	console.log(`| ${chain} | ${ms(us)}${perItem(us)} |`);

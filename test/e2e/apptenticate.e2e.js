@@ -12,15 +12,25 @@ const { e2eSuite } = require('./lib/harness');
 const { n8nHome, PACKAGE_NAME } = require('../../tools/n8n/toolchain');
 
 const ERROR_806 = 'Apptenticate error 806: The document data (metadata) could not be extracted';
-const PNG_ITEM_1 = 'Item 1: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';
-const PNG_ITEM_2 = 'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';
-const LARGE_ITEM_2 = 'Item 2: the image in "back" ("Back Image Binary Field") is 2.1 MB; Apptenticate accepts at most 2.0 MB';
+const PNG_ITEM_1 =
+	'Item 1: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';
+const PNG_ITEM_2 =
+	'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only';
+const LARGE_ITEM_2 =
+	'Item 2: the image in "back" ("Back Image Binary Field") is 2.1 MB; Apptenticate accepts at most 2.0 MB';
 
 /** The item a node produced for input item `index` (by pairedItem), on one output. */
 function itemFor(execution, nodeName, index, output = 0) {
 	const items = execution.items(nodeName, output);
 	const found = items.find((item) => [item.pairedItem].flat().some((p) => p?.item === index));
-	assert.ok(found, `no item on output ${output} of "${nodeName}" for input item ${index}:\n${JSON.stringify(items.map((i) => i.json), null, 1).slice(0, 2000)}`);
+	assert.ok(
+		found,
+		`no item on output ${output} of "${nodeName}" for input item ${index}:\n${JSON.stringify(
+			items.map((i) => i.json),
+			null,
+			1,
+		).slice(0, 2000)}`,
+	);
 	return found.json;
 }
 
@@ -30,8 +40,12 @@ function itemFor(execution, nodeName, index, output = 0) {
  * item carries `error` (or its json holds nothing but error/message/details).
  */
 function errorItemFor(execution, nodeName, index) {
-	const onSuccess = execution.items(nodeName, 0).find((item) => [item.pairedItem].flat().some((p) => p?.item === index));
-	const onError = execution.items(nodeName, 1).find((item) => [item.pairedItem].flat().some((p) => p?.item === index));
+	const onSuccess = execution
+		.items(nodeName, 0)
+		.find((item) => [item.pairedItem].flat().some((p) => p?.item === index));
+	const onError = execution
+		.items(nodeName, 1)
+		.find((item) => [item.pairedItem].flat().some((p) => p?.item === index));
 	assert.ok(
 		onError,
 		onSuccess
@@ -43,7 +57,11 @@ function errorItemFor(execution, nodeName, index) {
 
 /** Message and vendor code of an error item: all under `json.error` (see nodes/shared/items.ts). */
 function errorFields(json) {
-	assert.equal(typeof json.error, 'object', `not an error item: ${JSON.stringify(json).slice(0, 300)}`);
+	assert.equal(
+		typeof json.error,
+		'object',
+		`not an error item: ${JSON.stringify(json).slice(0, 300)}`,
+	);
 	const { message, code, vendor, vendorMessage } = json.error;
 	return { message, code, vendor, vendorMessage };
 }
@@ -55,7 +73,14 @@ function assertRan(execution) {
 e2eSuite(
 	'apptenticate',
 	{
-		workflows: ['apptenticate-ocr', 'apptenticate-ocr-stop', 'apptenticate-bad-input', 'apptenticate-bad-input-stop', 'apptenticate-continue', 'apptenticate-biometry'],
+		workflows: [
+			'apptenticate-ocr',
+			'apptenticate-ocr-stop',
+			'apptenticate-bad-input',
+			'apptenticate-bad-input-stop',
+			'apptenticate-continue',
+			'apptenticate-biometry',
+		],
 	},
 	(env) => {
 		describe('apptenticate ocr', () => {
@@ -65,17 +90,32 @@ e2eSuite(
 				return { execution, requests: env.requestsSince(mark, { vendor: 'apptenticate' }) };
 			});
 
-			it('the package loads inside n8n and zod (imported by the nodes) resolves to n8n\'s copy', async () => {
+			it("the package loads inside n8n and zod (imported by the nodes) resolves to n8n's copy", async () => {
 				const { execution } = await run();
 				const output = `${execution.result.stdout}\n${execution.result.stderr}`;
 				const zodMissing = /Cannot find module 'zod'/.exec(output);
-				assert.ok(!zodMissing, `ZOD DID NOT RESOLVE INSIDE n8n ${env.version}: the nodes import zod and rely on n8n to provide it.\n${execution.describe()}`);
-				assert.doesNotMatch(output, /Unrecognized node type|Error loading package/, `the package did not load:\n${execution.describe()}`);
+				assert.ok(
+					!zodMissing,
+					`ZOD DID NOT RESOLVE INSIDE n8n ${env.version}: the nodes import zod and rely on n8n to provide it.\n${execution.describe()}`,
+				);
+				assert.doesNotMatch(
+					output,
+					/Unrecognized node type|Error loading package/,
+					`the package did not load:\n${execution.describe()}`,
+				);
 				assertRan(execution);
 				const nodesDir = path.join(env.n8n.userFolder, '.n8n', 'nodes', 'node_modules');
-				assert.ok(fs.existsSync(path.join(nodesDir, PACKAGE_NAME, 'package.json')), 'installed as a community package');
-				assert.ok(!fs.existsSync(path.join(nodesDir, 'zod')), 'no zod of its own next to the package');
-				const zod = require(path.join(n8nHome(env.version), 'node_modules', 'zod', 'package.json')).version;
+				assert.ok(
+					fs.existsSync(path.join(nodesDir, PACKAGE_NAME, 'package.json')),
+					'installed as a community package',
+				);
+				assert.ok(
+					!fs.existsSync(path.join(nodesDir, 'zod')),
+					'no zod of its own next to the package',
+				);
+				const zod = require(
+					path.join(n8nHome(env.version), 'node_modules', 'zod', 'package.json'),
+				).version;
 				env.note(`zod resolves inside n8n; n8n ships zod ${zod} at the top of its install`);
 			});
 
@@ -105,7 +145,10 @@ e2eSuite(
 				assert.equal(record.match, false);
 				assert.equal(record.matchScore, 22.2);
 				assert.equal(record.valid, false);
-				assert.ok(record.vendorDetails.frontside && record.vendorDetails.backside, 'both sides under vendorDetails');
+				assert.ok(
+					record.vendorDetails.frontside && record.vendorDetails.backside,
+					'both sides under vendorDetails',
+				);
 			});
 
 			it('happy path: Mexican INE with validate sides (match, matchScore, curpCheck)', async () => {
@@ -121,7 +164,11 @@ e2eSuite(
 				assert.equal(record.personalNumber, 'HERM880722MJCRZR05');
 				assert.equal(record.match, true);
 				assert.equal(record.matchScore, 85.5);
-				assert.deepEqual(record.vendorDetails.curpCheck, { value: 'HERM880722MJCRZR05', valid: true, problems: [] });
+				assert.deepEqual(record.vendorDetails.curpCheck, {
+					value: 'HERM880722MJCRZR05',
+					valid: true,
+					problems: [],
+				});
 				assert.equal(record.vendorDetails.electorKeyCheck.valid, true);
 			});
 
@@ -153,7 +200,11 @@ e2eSuite(
 				assert.equal(error.message, ERROR_806);
 				assert.equal(error.vendor, 'apptenticate');
 				assert.match(error.vendorMessage, /No se pudo/);
-				assert.equal(execution.json('OCR', 0).length, 5, 'the other five cases on the success output');
+				assert.equal(
+					execution.json('OCR', 0).length,
+					5,
+					'the other five cases on the success output',
+				);
 			});
 
 			it('sends the documented multipart requests (one per item, both sides as files)', async () => {
@@ -162,7 +213,10 @@ e2eSuite(
 				assert.equal(services.length, 6);
 				for (const request of services) {
 					assert.equal(request.auth, 'valid');
-					assert.ok(request.files.some((f) => f.name === 'frontside' && f.contentType === 'image/jpeg'), JSON.stringify(request));
+					assert.ok(
+						request.files.some((f) => f.name === 'frontside' && f.contentType === 'image/jpeg'),
+						JSON.stringify(request),
+					);
 				}
 				const ine = services.filter((r) => r.route === 'ocrIne');
 				assert.equal(ine.length, 2);
@@ -175,7 +229,10 @@ e2eSuite(
 				const execution = await env.execute('apptenticate-ocr-stop');
 				assert.equal(execution.ok, false, execution.describe());
 				assert.equal(execution.errorMessage, ERROR_806, execution.describe());
-				assert.equal(execution.error.node?.name ?? execution.run.data.resultData.lastNodeExecuted, 'OCR');
+				assert.equal(
+					execution.error.node?.name ?? execution.run.data.resultData.lastNodeExecuted,
+					'OCR',
+				);
 			});
 		});
 
@@ -197,7 +254,11 @@ e2eSuite(
 				const mark = env.mark();
 				const execution = await env.execute('apptenticate-bad-input');
 				assertRan(execution);
-				assert.deepEqual(env.requestsSince(mark), [], 'no request at all (not even a token) reached the sandbox');
+				assert.deepEqual(
+					env.requestsSince(mark),
+					[],
+					'no request at all (not even a token) reached the sandbox',
+				);
 				assert.equal(errorFields(errorItemFor(execution, 'OCR', 0)).message, PNG_ITEM_1);
 				assert.equal(errorFields(errorItemFor(execution, 'OCR', 1)).message, LARGE_ITEM_2);
 				assert.equal(execution.json('OCR', 0).length, 0, 'nothing on the success output');

@@ -55,34 +55,58 @@ e2eSuite('codex', {}, (env) => {
 	before(
 		async () => {
 			await env.startServer();
-			const answer = await fetch(`${env.n8n.url}/types/nodes.json`, { headers: { cookie: env.n8n.cookie ?? '' } });
+			const answer = await fetch(`${env.n8n.url}/types/nodes.json`, {
+				headers: { cookie: env.n8n.cookie ?? '' },
+			});
 			assert.equal(answer.status, 200);
 			// one entry per node and version: keep the newest version of each node, as the panel does
 			const byName = new Map();
 			for (const type of await answer.json()) {
 				const version = Math.max(...[type.version].flat());
-				if (!byName.has(type.name) || byName.get(type.name).version < version) byName.set(type.name, { ...type, version });
+				if (!byName.has(type.name) || byName.get(type.name).version < version)
+					byName.set(type.name, { ...type, version });
 			}
 			// n8n adds a "<name>Tool" variant of every usableAsTool node for AI agents; the node panel
 			// lists those under the agent's tools, not among the nodes
-			nodeTypes = [...byName.values()].filter((type) => !(type.name.endsWith('Tool') && byName.has(type.name.slice(0, -4))));
+			nodeTypes = [...byName.values()].filter(
+				(type) => !(type.name.endsWith('Tool') && byName.has(type.name.slice(0, -4))),
+			);
 			search = n8nSearch(env.version);
 		},
 		{ timeout: 300_000 },
 	);
 
 	const ours = () => nodeTypes.filter((type) => type.name.startsWith(PREFIX));
-	const find = (words) => search(words, nodeTypes.map((type) => ({ properties: type }))).map((result) => result.item.properties.name);
+	const find = (words) =>
+		search(
+			words,
+			nodeTypes.map((type) => ({ properties: type })),
+		).map((result) => result.item.properties.name);
 
 	describe('codex node types', () => {
 		it('n8n serves the seven nodes, each with its codex: aliases, category, README links', () => {
-			assert.deepEqual(ours().map((type) => type.name.slice(PREFIX.length)).sort(), Object.keys(WORDS).sort());
+			assert.deepEqual(
+				ours()
+					.map((type) => type.name.slice(PREFIX.length))
+					.sort(),
+				Object.keys(WORDS).sort(),
+			);
 			for (const type of ours()) {
 				const { codex } = type;
-				assert.ok(codex?.alias?.includes('KYC'), `${type.name}: no codex alias KYC: ${JSON.stringify(codex)}`);
+				assert.ok(
+					codex?.alias?.includes('KYC'),
+					`${type.name}: no codex alias KYC: ${JSON.stringify(codex)}`,
+				);
 				assert.ok(codex.categories.length > 0, `${type.name}: no category`);
-				for (const link of [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation]) {
-					assert.match(link.url, new RegExp(`^${pkg.homepage}#[a-z-]+$`), `${type.name}: documentation link ${link.url}`);
+				for (const link of [
+					...codex.resources.primaryDocumentation,
+					...codex.resources.credentialDocumentation,
+				]) {
+					assert.match(
+						link.url,
+						new RegExp(`^${pkg.homepage}#[a-z-]+$`),
+						`${type.name}: documentation link ${link.url}`,
+					);
 				}
 			}
 		});
@@ -91,7 +115,9 @@ e2eSuite('codex', {}, (env) => {
 			const found = find('kyc');
 			assert.deepEqual(
 				found.slice(0, Object.keys(WORDS).length).sort(),
-				Object.keys(WORDS).map((name) => PREFIX + name).sort(),
+				Object.keys(WORDS)
+					.map((name) => PREFIX + name)
+					.sort(),
 				`search "kyc": ${found.slice(0, 10).join(', ')}`,
 			);
 		});
@@ -126,8 +152,18 @@ e2eSuite('codex', {}, (env) => {
 					assert.equal(answer.status, 200, `GET /${route}.json answered ${answer.status}`);
 					const schema = await answer.json();
 					assert.equal(schema.type, 'object');
-					const field = name === 'linkCertificate' ? 'fileName' : name === 'kycDecision' ? 'decision' : operation === 'ping' ? 'available' : 'documentNumber';
-					assert.ok(schema.properties[field], `/${route}.json has no ${field}: ${Object.keys(schema.properties)}`);
+					const field =
+						name === 'linkCertificate'
+							? 'fileName'
+							: name === 'kycDecision'
+								? 'decision'
+								: operation === 'ping'
+									? 'available'
+									: 'documentNumber';
+					assert.ok(
+						schema.properties[field],
+						`/${route}.json has no ${field}: ${Object.keys(schema.properties)}`,
+					);
 				}
 			});
 		}

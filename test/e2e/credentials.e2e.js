@@ -17,7 +17,11 @@ function assertAllPassports(execution, count) {
 	assert.ok(execution.ok, `the execution failed:\n${execution.describe()}`);
 	const items = execution.items('OCR', 0);
 	const failed = items.filter((item) => item.json.error);
-	assert.deepEqual(failed.map((item) => item.json.error), [], 'no item failed');
+	assert.deepEqual(
+		failed.map((item) => item.json.error),
+		[],
+		'no item failed',
+	);
 	assert.equal(items.length, count);
 	items.forEach((item, index) => {
 		assert.equal(item.json.documentNumber, expectedNumber(index), `item ${index} in input order`);
@@ -36,7 +40,12 @@ e2eSuite(
 		const runBatch = env.once('batch', async () => {
 			env.sandbox.reset();
 			// 150 ms per call, so that the node's concurrent requests overlap at the sandbox
-			env.sandbox.setFault({ kind: 'latency', path: '/apptenticate/api/v3/ocr/', ms: 150, times: 20 });
+			env.sandbox.setFault({
+				kind: 'latency',
+				path: '/apptenticate/api/v3/ocr/',
+				ms: 150,
+				times: 20,
+			});
 			const mark = env.mark();
 			const execution = await env.execute('apptenticate-batch');
 			return { execution, requests: env.requestsSince(mark), counters: env.sandbox.counters() };
@@ -51,7 +60,11 @@ e2eSuite(
 				assert.equal(counters['apptenticate.token'], 1, 'token requests (sandbox counters)');
 				assert.equal(count(requests, 'token'), 1, 'token requests (sandbox log)');
 				assert.equal(count(requests, 'ocr'), 20, 'OCR requests');
-				assert.ok(requests.filter((r) => r.route === 'ocr').every((r) => r.status === 200 && r.auth === 'valid'));
+				assert.ok(
+					requests
+						.filter((r) => r.route === 'ocr')
+						.every((r) => r.status === 200 && r.auth === 'valid'),
+				);
 			});
 
 			it('concurrency: several requests in flight at once (maxInFlight > 1, at most the default 5)', async () => {
@@ -87,7 +100,10 @@ e2eSuite(
 				const ocr = secondRequests.filter((r) => r.route === 'ocr');
 				const rejected = ocr.filter((r) => r.status === 401);
 				// No first-call gate: the three calls go out at once with the stored token.
-				assert.ok(rejected.length >= 1 && rejected.length <= 3, `calls refused with the stored token: ${rejected.length}`);
+				assert.ok(
+					rejected.length >= 1 && rejected.length <= 3,
+					`calls refused with the stored token: ${rejected.length}`,
+				);
 				assert.ok(rejected.every((r) => r.auth === 'expired'));
 				assert.equal(count(secondRequests, 'token'), 1, 'one login for all the refused calls');
 				assert.equal(ocr.filter((r) => r.status === 200).length, 3);
@@ -100,8 +116,15 @@ e2eSuite(
 				const retried = ocr.filter((r) => r.status === 200);
 				assert.ok(rejected.length >= 1);
 				for (const refused of rejected) {
-					const again = retried.find((r) => JSON.stringify(r.files) === JSON.stringify(refused.files) && JSON.stringify(r.fields) === JSON.stringify(refused.fields));
-					assert.ok(again, `the retry after the refresh, same files and fields as ${JSON.stringify(refused)}`);
+					const again = retried.find(
+						(r) =>
+							JSON.stringify(r.files) === JSON.stringify(refused.files) &&
+							JSON.stringify(r.fields) === JSON.stringify(refused.fields),
+					);
+					assert.ok(
+						again,
+						`the retry after the refresh, same files and fields as ${JSON.stringify(refused)}`,
+					);
 				}
 			});
 		});
@@ -111,7 +134,12 @@ e2eSuite(
 			env.sandbox.reset();
 			env.sandbox.configure({ tokenLifetimeSeconds: { apptenticate: LIFETIME_SECONDS } });
 			// 20 calls of 900 ms, 5 at a time: the last of 4 waves starts 2.7 s after the first, after the token's end
-			env.sandbox.setFault({ kind: 'latency', path: '/apptenticate/api/v3/ocr/', ms: 900, times: 40 });
+			env.sandbox.setFault({
+				kind: 'latency',
+				path: '/apptenticate/api/v3/ocr/',
+				ms: 900,
+				times: 40,
+			});
 			const mark = env.mark();
 			try {
 				const execution = await env.execute('apptenticate-expiry');
@@ -130,7 +158,10 @@ e2eSuite(
 				assertAllPassports(execution, 20);
 				const ocr = requests.filter((r) => r.route === 'ocr');
 				const spanMs = ocr[ocr.length - 1].t - ocr[0].t;
-				assert.ok(spanMs > LIFETIME_SECONDS * 1000, `the OCR calls spanned ${spanMs} ms, more than the token's ${LIFETIME_SECONDS} s`);
+				assert.ok(
+					spanMs > LIFETIME_SECONDS * 1000,
+					`the OCR calls spanned ${spanMs} ms, more than the token's ${LIFETIME_SECONDS} s`,
+				);
 			});
 
 			it('the token was renewed (before its end, or after a 401), one login per token lifetime', async () => {
@@ -139,17 +170,29 @@ e2eSuite(
 				const ocr = requests.filter((r) => r.route === 'ocr');
 				const rejected = ocr.filter((r) => r.status === 401).length;
 				const spanMs = ocr[ocr.length - 1].t - ocr[0].t;
-				env.note(`mid-batch expiry: ${tokens} token requests, ${rejected} calls answered 401, ${ocr.length} OCR calls over ${spanMs} ms`);
+				env.note(
+					`mid-batch expiry: ${tokens} token requests, ${rejected} calls answered 401, ${ocr.length} OCR calls over ${spanMs} ms`,
+				);
 				assert.ok(tokens >= 2, `token requests: ${tokens}`);
-				assert.ok(tokens <= 1 + Math.ceil(spanMs / (LIFETIME_SECONDS * 1000)), `token requests ${tokens} for ${spanMs} ms of ${LIFETIME_SECONDS} s tokens`);
+				assert.ok(
+					tokens <= 1 + Math.ceil(spanMs / (LIFETIME_SECONDS * 1000)),
+					`token requests ${tokens} for ${spanMs} ms of ${LIFETIME_SECONDS} s tokens`,
+				);
 			});
 		});
 
 		describe('credentials apptenticate secrets', () => {
 			it('no access token appears in any run data or n8n output of these executions', async () => {
 				const runs = [await runBatch(), await runStale(), await runExpiry()];
-				const outputs = runs.flatMap((r) => (r.execution ? [r.execution] : [r.before, r.after])).map((e) => `${e.result.stdout}\n${e.result.stderr}`);
-				for (const output of outputs) assert.doesNotMatch(output, /sbx-apptenticate-/, 'a sandbox access token leaked into the output');
+				const outputs = runs
+					.flatMap((r) => (r.execution ? [r.execution] : [r.before, r.after]))
+					.map((e) => `${e.result.stdout}\n${e.result.stderr}`);
+				for (const output of outputs)
+					assert.doesNotMatch(
+						output,
+						/sbx-apptenticate-/,
+						'a sandbox access token leaked into the output',
+					);
 			});
 		});
 	},

@@ -17,7 +17,9 @@ const { N8n } = require('../../tools/n8n/n8n');
 const { freePort, portInUse } = require('../../tools/n8n/ports');
 
 const VERSION = '2.41.1';
-const skip = toolchain.selectedVersions().includes(VERSION) ? false : `dev runs n8n ${VERSION}, which is not selected`;
+const skip = toolchain.selectedVersions().includes(VERSION)
+	? false
+	: `dev runs n8n ${VERSION}, which is not selected`;
 
 function runDev(env) {
 	return new Promise((resolve) => {
@@ -46,7 +48,11 @@ describe(`n8n ${VERSION}`, { skip }, () => {
 		let env;
 		before(async () => {
 			home = fs.mkdtempSync(path.join(process.env.KYC_E2E_WORKDIR || os.tmpdir(), 'dev-home-'));
-			env = { KYC_DEV_HOME: home, KYC_DEV_PORT: String(await freePort()), KYC_SANDBOX_PORT: String(await freePort()) };
+			env = {
+				KYC_DEV_HOME: home,
+				KYC_DEV_PORT: String(await freePort()),
+				KYC_SANDBOX_PORT: String(await freePort()),
+			};
 		});
 		after(() => {
 			if (!process.env.KYC_E2E_WORKDIR) fs.rmSync(home, { recursive: true, force: true });
@@ -58,30 +64,62 @@ describe(`n8n ${VERSION}`, { skip }, () => {
 			assert.match(run.output, /imported examples: .*apptenticate-id-onboarding\.json/);
 			assert.match(run.output, /owner account created/);
 			assert.match(run.output, /login: dev@example\.com \/ /);
-			assert.match(run.output, /LINK example: verification .* certified, its callback ran the LINK callbacks example/);
+			assert.match(
+				run.output,
+				/LINK example: verification .* certified, its callback ran the LINK callbacks example/,
+			);
 			assert.match(run.output, /check passed/);
 			process.stdout.write(`dev --check, new user folder: ${run.ms} ms\n`);
 		});
 
 		it('a second run reuses the folder, keeps a credential changed by the user, follows the sandbox port', async () => {
 			const nodeHome = toolchain.ensureN8n([VERSION], { quiet: true });
-			const n8n = await new N8n({ version: VERSION, nodeHome, userFolder: home, encryptionKey: 'n8n-nodes-kyc-dev-encryption-key' }).init();
+			const n8n = await new N8n({
+				version: VERSION,
+				nodeHome,
+				userFolder: home,
+				encryptionKey: 'n8n-nodes-kyc-dev-encryption-key',
+			}).init();
 			// the user points the Progeny credential at the real service
 			await n8n.importCredentials([
-				{ id: 'kycDevProgeny001', name: 'Progeny (sandbox)', type: 'progenyApi', data: { baseUrl: 'https://be.progeny.tech/api/v3', username: 'me', password: 'secret', accessToken: '' } },
+				{
+					id: 'kycDevProgeny001',
+					name: 'Progeny (sandbox)',
+					type: 'progenyApi',
+					data: {
+						baseUrl: 'https://be.progeny.tech/api/v3',
+						username: 'me',
+						password: 'secret',
+						accessToken: '',
+					},
+				},
 			]);
 			const newSandboxPort = String(await freePort());
 			const run = await runDev({ ...env, KYC_SANDBOX_PORT: newSandboxPort });
 			assert.equal(run.code, 0, run.output);
-			assert.doesNotMatch(run.output, /imported examples/, 'unchanged examples are not imported again');
+			assert.doesNotMatch(
+				run.output,
+				/imported examples/,
+				'unchanged examples are not imported again',
+			);
 			assert.doesNotMatch(run.output, /owner account created/);
-			assert.match(run.output, /credential "Progeny \(sandbox\)" points at https:\/\/be\.progeny\.tech\/api\/v3: left as it is/);
-			assert.match(run.output, /credentials for the sandbox: Apptenticate \(sandbox\), LINK Mobility \(sandbox\)\n/);
-			assert.match(run.output, /check passed/, 'the Apptenticate credential follows the sandbox to its new port');
+			assert.match(
+				run.output,
+				/credential "Progeny \(sandbox\)" points at https:\/\/be\.progeny\.tech\/api\/v3: left as it is/,
+			);
+			assert.match(
+				run.output,
+				/credentials for the sandbox: Apptenticate \(sandbox\), LINK Mobility \(sandbox\)\n/,
+			);
+			assert.match(
+				run.output,
+				/check passed/,
+				'the Apptenticate credential follows the sandbox to its new port',
+			);
 			process.stdout.write(`dev --check, reused user folder: ${run.ms} ms\n`);
 		});
 
-		it('npm run dev stops n8n and the sandbox on a SIGINT sent to npm\'s own PID (as a process manager or IDE does)', async () => {
+		it("npm run dev stops n8n and the sandbox on a SIGINT sent to npm's own PID (as a process manager or IDE does)", async () => {
 			// npm -> sh -c -> bash tools/dev.sh -> node tools/dev.js -> n8n (own process group)
 			const child = spawn('npm', ['run', 'dev'], {
 				cwd: toolchain.REPO,
@@ -90,7 +128,9 @@ describe(`n8n ${VERSION}`, { skip }, () => {
 				detached: true, // a group of its own: the SIGINT below goes to npm's PID only, not a group
 			});
 			let output = '';
-			const closed = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+			const closed = new Promise((resolve) =>
+				child.once('close', (code, signal) => resolve({ code, signal })),
+			);
 			const running = new Promise((resolve) => {
 				const onData = (chunk) => {
 					output += chunk;
@@ -100,19 +140,31 @@ describe(`n8n ${VERSION}`, { skip }, () => {
 				child.stderr.on('data', onData);
 			});
 			try {
-				await Promise.race([running, closed.then(() => assert.fail(`npm run dev ended before n8n ran:\n${output}`))]);
+				await Promise.race([
+					running,
+					closed.then(() => assert.fail(`npm run dev ended before n8n ran:\n${output}`)),
+				]);
 				assert.ok(await portInUse(Number(env.KYC_DEV_PORT)), 'n8n listens');
 				const sent = Date.now();
 				process.kill(child.pid, 'SIGINT');
-				const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref());
+				const timeout = new Promise((resolve) =>
+					setTimeout(() => resolve('timeout'), 60_000).unref(),
+				);
 				const outcome = await Promise.race([closed, timeout]);
-				assert.notEqual(outcome, 'timeout', `npm run dev still running 60 s after SIGINT:\n${output}`);
+				assert.notEqual(
+					outcome,
+					'timeout',
+					`npm run dev still running 60 s after SIGINT:\n${output}`,
+				);
 				assert.match(output, /SIGINT: stopping n8n and the sandbox/);
 				assert.equal(await portInUse(Number(env.KYC_DEV_PORT)), false, 'n8n stopped');
 				assert.equal(await portInUse(Number(env.KYC_SANDBOX_PORT)), false, 'the sandbox stopped');
-				process.stdout.write(`npm run dev: stopped ${Date.now() - sent} ms after SIGINT to npm (${JSON.stringify(outcome)})\n`);
+				process.stdout.write(
+					`npm run dev: stopped ${Date.now() - sent} ms after SIGINT to npm (${JSON.stringify(outcome)})\n`,
+				);
 			} finally {
-				if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+				if (child.exitCode === null && child.signalCode === null)
+					process.kill(-child.pid, 'SIGKILL');
 			}
 		});
 	});

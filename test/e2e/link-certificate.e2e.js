@@ -18,7 +18,10 @@ e2eSuite(
 			const run = env.once('many', async () => {
 				const mark = env.mark();
 				const execution = await env.execute('link-certificate-many');
-				return { execution, downloads: env.requestsSince(mark, { vendor: 'link', route: 'certificate' }) };
+				return {
+					execution,
+					downloads: env.requestsSince(mark, { vendor: 'link', route: 'certificate' }),
+				};
 			});
 
 			it('8 certificates at Concurrency 2: each item keeps its record and gets its own PDF, in input order', async () => {
@@ -50,8 +53,15 @@ e2eSuite(
 				assert.ok(firstReady, 'a certificate was downloaded');
 				const askedBefore = new Set(downloads.filter((r) => r.t < firstReady.t).map((r) => r.path));
 				// Holding a slot per waiting item (the old way) allowed at most 2 here.
-				assert.ok(askedBefore.size > 2, `${askedBefore.size} certificates asked for before the first was ready`);
-				assert.equal(downloads.filter((r) => r.status === 200).length, 8, 'each PDF downloaded once');
+				assert.ok(
+					askedBefore.size > 2,
+					`${askedBefore.size} certificates asked for before the first was ready`,
+				);
+				assert.equal(
+					downloads.filter((r) => r.status === 200).length,
+					8,
+					'each PDF downloaded once',
+				);
 				const [nodeRun] = execution.nodeRuns('LINK Certificate');
 				env.note(
 					`link certificate, 8 items (certificate after ${CERTIFICATE_DELAY_MS} ms, interval 1 s, Concurrency 2): node ${nodeRun?.executionTime} ms, ${downloads.length} attempts`,

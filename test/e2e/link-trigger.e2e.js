@@ -16,7 +16,13 @@ const { sleep } = require('../../tools/n8n/n8n');
 const SECRET = 'e2e-secret';
 /** The LINK Mobility Callback credential's secret (credentials.template.json). */
 const CALLBACK_SECRET = 'e2e-callback-secret-0123456789';
-const TRIGGER_WORKFLOWS = ['link-verify-hook', 'link-trigger', 'link-trigger-guarded', 'link-trigger-secret', 'link-trigger-unreadable'];
+const TRIGGER_WORKFLOWS = [
+	'link-verify-hook',
+	'link-trigger',
+	'link-trigger-guarded',
+	'link-trigger-secret',
+	'link-trigger-unreadable',
+];
 
 e2eSuite(
 	'link-trigger',
@@ -27,9 +33,11 @@ e2eSuite(
 	(env) => {
 		before(() => env.startServer({ publish: TRIGGER_WORKFLOWS }), { timeout: 300_000 });
 
-		const triggerUrl = () => `${env.webhookUrl('link-trigger', 'LINK Trigger', 'link')}?token=${SECRET}`;
+		const triggerUrl = () =>
+			`${env.webhookUrl('link-trigger', 'LINK Trigger', 'link')}?token=${SECRET}`;
 		const guardedUrl = () => env.webhookUrl('link-trigger-guarded', 'LINK Trigger', 'link');
-		const secretUrl = (token = CALLBACK_SECRET) => `${env.webhookUrl('link-trigger-secret', 'LINK Trigger', 'link')}?token=${token}`;
+		const secretUrl = (token = CALLBACK_SECRET) =>
+			`${env.webhookUrl('link-trigger-secret', 'LINK Trigger', 'link')}?token=${token}`;
 		const json = { 'content-type': 'application/json' };
 		/** The trigger runs of `workflow` about `requestId`, once none of its executions is still running. */
 		async function runsAbout(workflow, requestId) {
@@ -38,7 +46,11 @@ e2eSuite(
 				const executions = await env.n8n.executions(env.workflowId(workflow), { limit: 100 });
 				const settled = executions.every((e) => e.status === 'success' || e.status === 'error');
 				if (settled || Date.now() > deadline) {
-					return executions.filter((e) => e.status === 'success' && e.items('LINK Trigger', 0).some((i) => i.json.transactionId === requestId));
+					return executions.filter(
+						(e) =>
+							e.status === 'success' &&
+							e.items('LINK Trigger', 0).some((i) => i.json.transactionId === requestId),
+					);
 				}
 				await sleep(500);
 			}
@@ -48,10 +60,20 @@ e2eSuite(
 		async function verify({ marker, requestId, certify = false, manual = false, callback }) {
 			const answer = await env.n8n.callWebhook('e2e-link-verify', {
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ front: imageBase64('JPEG', marker), requestId, certify, manual, callback }),
+				body: JSON.stringify({
+					front: imageBase64('JPEG', marker),
+					requestId,
+					certify,
+					manual,
+					callback,
+				}),
 			});
 			const text = await answer.text();
-			assert.equal(answer.status, 200, `the verification webhook answered ${answer.status}: ${text}\n${env.n8n.serverLog().slice(-3000)}`);
+			assert.equal(
+				answer.status,
+				200,
+				`the verification webhook answered ${answer.status}: ${text}\n${env.n8n.serverLog().slice(-3000)}`,
+			);
 			return JSON.parse(text);
 		}
 
@@ -61,13 +83,21 @@ e2eSuite(
 			const id = env.workflowId(workflow);
 			for (;;) {
 				const executions = await env.n8n.executions(id);
-				const found = executions.find((e) => e.status === 'success' && e.items('LINK Trigger', 0).some((i) => i.json.transactionId === requestId));
+				const found = executions.find(
+					(e) =>
+						e.status === 'success' &&
+						e.items('LINK Trigger', 0).some((i) => i.json.transactionId === requestId),
+				);
 				if (found) return found;
 				const failed = executions.find((e) => e.status === 'error');
 				assert.ok(!failed, `a trigger execution failed: ${failed?.describe()}`);
 				if (Date.now() > deadline) {
-					const callbacks = env.sandbox.callbacks.filter((c) => c.id === requestId).map((c) => ({ ...c, body: undefined }));
-					assert.fail(`no execution of ${workflow} for ${requestId} within ${timeoutMs / 1000} s; sandbox callbacks: ${JSON.stringify(callbacks)}\n${env.n8n.serverLog().slice(-3000)}`);
+					const callbacks = env.sandbox.callbacks
+						.filter((c) => c.id === requestId)
+						.map((c) => ({ ...c, body: undefined }));
+					assert.fail(
+						`no execution of ${workflow} for ${requestId} within ${timeoutMs / 1000} s; sandbox callbacks: ${JSON.stringify(callbacks)}\n${env.n8n.serverLog().slice(-3000)}`,
+					);
 				}
 				await sleep(500);
 			}
@@ -76,16 +106,28 @@ e2eSuite(
 		describe('link trigger certification', () => {
 			it('verify with certify=true and the trigger as callback: the trigger run holds the certificate PDF', async () => {
 				const requestId = 'e2e-trigger-certificate';
-				const verified = await verify({ marker: 'PERSON=3', requestId, certify: true, callback: triggerUrl() });
+				const verified = await verify({
+					marker: 'PERSON=3',
+					requestId,
+					certify: true,
+					callback: triggerUrl(),
+				});
 				assert.equal(verified.transactionId, requestId);
 				assert.equal(verified.vendorDetails.certificationStatus, 'Processing');
 				const execution = await triggerRun('link-trigger', requestId);
 				const [item] = execution.items('LINK Trigger', 0);
 				assert.equal(item.json.vendorDetails.service, 'Certification');
 				assert.equal(item.json.vendorDetails.status, 'Completed');
-				assert.equal(item.json.vendorDetails.certificateDownloaded, true, JSON.stringify(item.json.vendorDetails));
+				assert.equal(
+					item.json.vendorDetails.certificateDownloaded,
+					true,
+					JSON.stringify(item.json.vendorDetails),
+				);
 				const pdf = item.binary?.certificate;
-				assert.ok(pdf, `no binary "certificate" in the trigger output: ${JSON.stringify(Object.keys(item))}`);
+				assert.ok(
+					pdf,
+					`no binary "certificate" in the trigger output: ${JSON.stringify(Object.keys(item))}`,
+				);
 				assert.equal(pdf.mimeType, 'application/pdf');
 				assert.equal(pdf.fileName, `${requestId}.pdf`);
 				const [callback] = env.sandbox.callbacks.filter((c) => c.id === requestId);
@@ -110,7 +152,11 @@ e2eSuite(
 				},
 				REJECTED: (record) => {
 					assert.equal(record.valid, null, 'no verdict on a rejected (unreadable) document');
-					assert.equal(record.vendorDetails.acceptance.result, 'REJECTED', 'the leading space LINK sends is trimmed');
+					assert.equal(
+						record.vendorDetails.acceptance.result,
+						'REJECTED',
+						'the leading space LINK sends is trimmed',
+					);
 					assert.ok(record.vendorDetails.acceptance.reasons.includes('GLARE'));
 					assert.equal(record.vendorDetails.faceComparison.acceptance, 'REJECTED');
 				},
@@ -118,7 +164,12 @@ e2eSuite(
 			for (const [outcome, check] of Object.entries(outcomes)) {
 				it(`manual verification ${outcome}: the trigger run holds the reviewed result`, async () => {
 					const requestId = `e2e-manual-${outcome.toLowerCase()}`;
-					const verified = await verify({ marker: `PERSON=1;MANUAL=${outcome}`, requestId, manual: true, callback: triggerUrl() });
+					const verified = await verify({
+						marker: `PERSON=1;MANUAL=${outcome}`,
+						requestId,
+						manual: true,
+						callback: triggerUrl(),
+					});
 					assert.equal(verified.vendorDetails.process, 'Manual');
 					assert.equal(verified.valid, null, 'no verdict before the review');
 					const execution = await triggerRun('link-trigger', requestId);
@@ -130,31 +181,61 @@ e2eSuite(
 		});
 
 		describe('link trigger refuses', () => {
-			const callbackBody = (id) => JSON.stringify({ id, service: 'Certification', status: 'Completed', data: { urlCertificateFile: `${env.sandbox.url}/link/certificate/${id}` } });
+			const callbackBody = (id) =>
+				JSON.stringify({
+					id,
+					service: 'Certification',
+					status: 'Completed',
+					data: { urlCertificateFile: `${env.sandbox.url}/link/certificate/${id}` },
+				});
 
 			it('a callback from an address not in the allow-list gets 403 and starts nothing', async () => {
-				const executionsBefore = (await env.n8n.executions(env.workflowId('link-trigger-guarded'))).length;
-				const direct = await env.n8n.callWebhook(`e2e-link-guarded/link`, { headers: { 'content-type': 'application/json' }, body: callbackBody('e2e-guarded-direct') });
+				const executionsBefore = (await env.n8n.executions(env.workflowId('link-trigger-guarded')))
+					.length;
+				const direct = await env.n8n.callWebhook(`e2e-link-guarded/link`, {
+					headers: { 'content-type': 'application/json' },
+					body: callbackBody('e2e-guarded-direct'),
+				});
 				assert.equal(direct.status, 403);
 				// and the same through LINK: the sandbox's callback is refused too
 				const requestId = 'e2e-guarded-sandbox';
-				await verify({ marker: 'PERSON=1;MANUAL=APPROVED', requestId, manual: true, callback: guardedUrl() });
+				await verify({
+					marker: 'PERSON=1;MANUAL=APPROVED',
+					requestId,
+					manual: true,
+					callback: guardedUrl(),
+				});
 				const deadline = Date.now() + 15_000;
 				let callback;
-				while (!(callback = env.sandbox.callbacks.find((c) => c.id === requestId)) && Date.now() < deadline) await sleep(200);
+				while (
+					!(callback = env.sandbox.callbacks.find((c) => c.id === requestId)) &&
+					Date.now() < deadline
+				)
+					await sleep(200);
 				assert.equal(callback?.status, 403, JSON.stringify(callback));
 				await sleep(1000);
-				assert.equal((await env.n8n.executions(env.workflowId('link-trigger-guarded'))).length, executionsBefore, 'no execution');
+				assert.equal(
+					(await env.n8n.executions(env.workflowId('link-trigger-guarded'))).length,
+					executionsBefore,
+					'no execution',
+				);
 			});
 
 			it('a callback without the secret token, or with a wrong one, gets 403 and starts nothing', async () => {
 				const executionsBefore = (await env.n8n.executions(env.workflowId('link-trigger'))).length;
 				for (const query of ['', '?token=wrong']) {
-					const answer = await env.n8n.callWebhook(`e2e-link-trigger/link${query}`, { headers: { 'content-type': 'application/json' }, body: callbackBody('e2e-no-secret') });
+					const answer = await env.n8n.callWebhook(`e2e-link-trigger/link${query}`, {
+						headers: { 'content-type': 'application/json' },
+						body: callbackBody('e2e-no-secret'),
+					});
 					assert.equal(answer.status, 403, `query "${query}"`);
 				}
 				await sleep(1000);
-				assert.equal((await env.n8n.executions(env.workflowId('link-trigger'))).length, executionsBefore, 'no execution');
+				assert.equal(
+					(await env.n8n.executions(env.workflowId('link-trigger'))).length,
+					executionsBefore,
+					'no execution',
+				);
 			});
 		});
 
@@ -164,28 +245,52 @@ e2eSuite(
 				await verify({ marker: 'PERSON=3', requestId, certify: true, callback: secretUrl() });
 				const execution = await triggerRun('link-trigger-secret', requestId);
 				const [item] = execution.items('LINK Trigger', 0);
-				assert.equal(item.json.vendorDetails.certificateDownloaded, true, JSON.stringify(item.json.vendorDetails));
+				assert.equal(
+					item.json.vendorDetails.certificateDownloaded,
+					true,
+					JSON.stringify(item.json.vendorDetails),
+				);
 				assert.equal(item.binary?.certificate?.mimeType, 'application/pdf');
-				const workflow = await env.n8n.publicApi('GET', `/workflows/${env.workflowId('link-trigger-secret')}`);
+				const workflow = await env.n8n.publicApi(
+					'GET',
+					`/workflows/${env.workflowId('link-trigger-secret')}`,
+				);
 				assert.equal(workflow.nodes[0].typeVersion, 2);
 				assert.doesNotMatch(JSON.stringify(workflow), new RegExp(CALLBACK_SECRET));
 				assert.doesNotMatch(JSON.stringify(execution.run), new RegExp(CALLBACK_SECRET));
 			});
 
 			it('no token gets 403; a wrong token gets the same empty 200 as a right one and starts nothing', async () => {
-				const body = (id) => JSON.stringify({ id, service: 'ManualIDVerification', status: 'Completed', data: {} });
+				const body = (id) =>
+					JSON.stringify({ id, service: 'ManualIDVerification', status: 'Completed', data: {} });
 				const path = 'e2e-link-secret/link';
-				const missing = await env.n8n.callWebhook(path, { headers: json, body: body('e2e-token-missing') });
+				const missing = await env.n8n.callWebhook(path, {
+					headers: json,
+					body: body('e2e-token-missing'),
+				});
 				assert.equal(missing.status, 403);
-				const wrong = await env.n8n.callWebhook(`${path}?token=e2e-callback-secret-wrong-000`, { headers: json, body: body('e2e-token-wrong') });
+				const wrong = await env.n8n.callWebhook(`${path}?token=e2e-callback-secret-wrong-000`, {
+					headers: json,
+					body: body('e2e-token-wrong'),
+				});
 				assert.equal(wrong.status, 200);
 				assert.equal(await wrong.text(), '', 'nothing in the answer');
-				const right = await env.n8n.callWebhook(`${path}?token=${CALLBACK_SECRET}`, { headers: json, body: body('e2e-token-right') });
+				const right = await env.n8n.callWebhook(`${path}?token=${CALLBACK_SECRET}`, {
+					headers: json,
+					body: body('e2e-token-right'),
+				});
 				assert.equal(right.status, 200);
 				await triggerRun('link-trigger-secret', 'e2e-token-right');
-				assert.deepEqual(await runsAbout('link-trigger-secret', 'e2e-token-wrong'), [], 'no run for the wrong token');
+				assert.deepEqual(
+					await runsAbout('link-trigger-secret', 'e2e-token-wrong'),
+					[],
+					'no run for the wrong token',
+				);
 				assert.deepEqual(await runsAbout('link-trigger-secret', 'e2e-token-missing'), []);
-				assert.match(env.n8n.serverLog(), /LINK Trigger refused the callback for request e2e-token-wrong: the "token" in its URL is wrong/);
+				assert.match(
+					env.n8n.serverLog(),
+					/LINK Trigger refused the callback for request e2e-token-wrong: the "token" in its URL is wrong/,
+				);
 			});
 		});
 
@@ -196,10 +301,17 @@ e2eSuite(
 				await triggerRun('link-trigger-secret', requestId);
 				const [sent] = env.sandbox.callbacks.filter((c) => c.id === requestId);
 				const mark = env.mark();
-				const again = () => env.n8n.callWebhook(`e2e-link-secret/link?token=${CALLBACK_SECRET}`, { headers: json, body: JSON.stringify(sent.body) });
+				const again = () =>
+					env.n8n.callWebhook(`e2e-link-secret/link?token=${CALLBACK_SECRET}`, {
+						headers: json,
+						body: JSON.stringify(sent.body),
+					});
 				const answers = await Promise.all([1, 2, 3, 4, 5].map(again));
 				answers.push(await again());
-				assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200, 200]);
+				assert.deepEqual(
+					answers.map((a) => a.status),
+					[200, 200, 200, 200, 200, 200],
+				);
 				// a later callback of the same request with another status is not a repeat
 				const error = await env.n8n.callWebhook(`e2e-link-secret/link?token=${CALLBACK_SECRET}`, {
 					headers: json,
@@ -208,13 +320,26 @@ e2eSuite(
 				assert.equal(error.status, 200);
 				const deadline = Date.now() + 30_000;
 				let runs;
-				while ((runs = await runsAbout('link-trigger-secret', requestId)).length < 2 && Date.now() < deadline) await sleep(500);
+				while (
+					(runs = await runsAbout('link-trigger-secret', requestId)).length < 2 &&
+					Date.now() < deadline
+				)
+					await sleep(500);
 				await sleep(1500);
 				runs = await runsAbout('link-trigger-secret', requestId);
-				const statuses = runs.map((run) => run.items('LINK Trigger', 0)[0].json.vendorDetails.status).sort();
+				const statuses = runs
+					.map((run) => run.items('LINK Trigger', 0)[0].json.vendorDetails.status)
+					.sort();
 				assert.deepEqual(statuses, ['Completed', 'Error'], 'one run per (id, service, status)');
-				assert.equal(env.requestsSince(mark, { vendor: 'link', route: 'certificate' }).length, 0, 'no second download');
-				assert.match(env.n8n.serverLog(), /LINK Trigger dropped a repeated callback \(Certification Completed\) for request e2e-repeat-certificate/);
+				assert.equal(
+					env.requestsSince(mark, { vendor: 'link', route: 'certificate' }).length,
+					0,
+					'no second download',
+				);
+				assert.match(
+					env.n8n.serverLog(),
+					/LINK Trigger dropped a repeated callback \(Certification Completed\) for request e2e-repeat-certificate/,
+				);
 			});
 		});
 
@@ -223,15 +348,26 @@ e2eSuite(
 				const requestId = 'e2e-unreadable-credential';
 				const answer = await env.n8n.callWebhook('e2e-link-nocred/link', {
 					headers: json,
-					body: JSON.stringify({ id: requestId, service: 'Certification', status: 'Completed', data: {} }),
+					body: JSON.stringify({
+						id: requestId,
+						service: 'Certification',
+						status: 'Completed',
+						data: {},
+					}),
 				});
 				assert.equal(answer.status, 200, 'answered before the credential read');
 				const execution = await triggerRun('link-trigger-unreadable', requestId);
 				const [item] = execution.items('LINK Trigger', 0);
 				assert.equal(item.json.vendorDetails.certificateDownloaded, false);
 				assert.equal(item.binary, undefined);
-				assert.match(item.json.vendorDetails.certificateError, /^n8n could not read the LINK Mobility KYC credential, so the certificate was not downloaded: /);
-				assert.doesNotMatch(item.json.vendorDetails.certificateError, /LINK Mobility request failed/);
+				assert.match(
+					item.json.vendorDetails.certificateError,
+					/^n8n could not read the LINK Mobility KYC credential, so the certificate was not downloaded: /,
+				);
+				assert.doesNotMatch(
+					item.json.vendorDetails.certificateError,
+					/LINK Mobility request failed/,
+				);
 			});
 		});
 
@@ -244,7 +380,11 @@ e2eSuite(
 				for (const workflow of ['link-trigger', 'link-trigger-secret']) {
 					const runs = await env.n8n.executions(env.workflowId(workflow));
 					assert.ok(runs.length > 0);
-					for (const run of runs) assert.doesNotMatch(JSON.stringify(run.run), /sbx-link-|e2e-secret|e2e-callback-secret/);
+					for (const run of runs)
+						assert.doesNotMatch(
+							JSON.stringify(run.run),
+							/sbx-link-|e2e-secret|e2e-callback-secret/,
+						);
 				}
 			});
 		});

@@ -64,10 +64,17 @@ e2eSuite(
 				const { execution, requests } = await run();
 				const items = execution.json('LINK Verify', 0);
 				assert.equal(items.length, 3);
-				assert.match(messageOf(items[2]) ?? '', /^Item 3: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"/, JSON.stringify(items[2]));
+				assert.match(
+					messageOf(items[2]) ?? '',
+					/^Item 3: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "SPAIN"/,
+					JSON.stringify(items[2]),
+				);
 				const verifies = requests.filter((r) => r.route === 'verify');
 				assert.equal(verifies.length, 2, 'only items 1 and 2 reached LINK');
-				assert.ok(verifies.every((r) => r.status === 200), JSON.stringify(verifies));
+				assert.ok(
+					verifies.every((r) => r.status === 200),
+					JSON.stringify(verifies),
+				);
 			});
 		});
 
@@ -86,9 +93,17 @@ e2eSuite(
 				assert.equal(record.surnames, 'LOPEZ FERNANDEZ', 'two SURNAME fields');
 				assert.equal(record.fullName, 'MARIA CARMEN LOPEZ FERNANDEZ');
 				assert.deepEqual(record.vendorDetails.fields.SURNAME, ['LOPEZ', 'FERNANDEZ']);
-				assert.equal(record.vendorDetails.fields.MRZ.length, 3, JSON.stringify(record.vendorDetails.fields.MRZ));
+				assert.equal(
+					record.vendorDetails.fields.MRZ.length,
+					3,
+					JSON.stringify(record.vendorDetails.fields.MRZ),
+				);
 				assert.deepEqual(record.vendorDetails.checks.TEST_EXPIRY_DATE, ['OK', 'FAIL']);
-				assert.equal(record.vendorDetails.checks.TEST_BIRTH_DATE, 'OK', 'the same value on both sides stays one value');
+				assert.equal(
+					record.vendorDetails.checks.TEST_BIRTH_DATE,
+					'OK',
+					'the same value on both sides stays one value',
+				);
 			});
 
 			it('issuing country (EXPEDITOR, alpha-3), national id (ID_NUMBER) and the face comparison', async () => {
@@ -141,11 +156,15 @@ e2eSuite(
 				assert.ok(pdf, `no binary "certificate": ${JSON.stringify(item)}`);
 				assert.equal(pdf.mimeType, 'application/pdf');
 				assert.equal(pdf.fileName, 'e2e-link-certificate.pdf');
-				if (pdf.data && !pdf.id) assert.equal(Buffer.from(pdf.data, 'base64').subarray(0, 5).toString('latin1'), '%PDF-');
+				if (pdf.data && !pdf.id)
+					assert.equal(Buffer.from(pdf.data, 'base64').subarray(0, 5).toString('latin1'), '%PDF-');
 				const downloads = env.requestsSince(mark, { vendor: 'link', route: 'certificate' });
 				assert.ok(downloads.length >= 1);
 				assert.equal(downloads[downloads.length - 1].status, 200);
-				assert.ok(downloads.every((r) => r.auth === 'valid'), 'downloaded with the bearer token');
+				assert.ok(
+					downloads.every((r) => r.auth === 'valid'),
+					'downloaded with the bearer token',
+				);
 			});
 		});
 	},

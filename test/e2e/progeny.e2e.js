@@ -18,7 +18,8 @@ function assertRan(execution) {
 /** Per task id: its upload and its polls (in order), from the sandbox log. */
 function tasksOf(requests) {
 	const tasks = new Map();
-	for (const upload of requests.filter((r) => r.route === 'ocrPassport' && r.status === 200)) tasks.set(upload.taskId, { upload, polls: [] });
+	for (const upload of requests.filter((r) => r.route === 'ocrPassport' && r.status === 200))
+		tasks.set(upload.taskId, { upload, polls: [] });
 	for (const poll of requests.filter((r) => r.route === 'task' && r.status === 200)) {
 		const id = new URLSearchParams(poll.query).get('id');
 		tasks.get(id)?.polls.push(poll);
@@ -70,7 +71,11 @@ e2eSuite(
 				const { execution } = await run();
 				const failed = execution.items('Progeny', 0)[2].json;
 				const { message, code, taskId } = failed.error ?? {};
-				assert.match(message ?? '', /^Progeny's passport reading failed \(task [0-9a-f-]{36} ended with status FAILURE\)$/, JSON.stringify(failed));
+				assert.match(
+					message ?? '',
+					/^Progeny's passport reading failed \(task [0-9a-f-]{36} ended with status FAILURE\)$/,
+					JSON.stringify(failed),
+				);
 				assert.equal(code, 'FAILURE');
 				assert.match(taskId ?? '', /^[0-9a-f-]{36}$/);
 			});
@@ -84,9 +89,18 @@ e2eSuite(
 					// every look before the last saw the task unfinished, and the result came after it, does not.
 					assert.ok(polls.length >= 1, `task ${id}: polled ${polls.length} times`);
 					const last = polls[polls.length - 1];
-					assert.ok(['SUCCESS', 'FAILURE'].includes(last.taskStatus), `task ${id} ends ${last.taskStatus}`);
-					assert.ok(polls.slice(0, -1).every((p) => ['PENDING', 'STARTED'].includes(p.taskStatus)), `task ${id}: polls ${polls.map((p) => p.taskStatus)}`);
-					assert.ok(last.t - upload.t >= TASK_PENDING_MS, `task ${id}: result read ${last.t - upload.t} ms after the upload`);
+					assert.ok(
+						['SUCCESS', 'FAILURE'].includes(last.taskStatus),
+						`task ${id} ends ${last.taskStatus}`,
+					);
+					assert.ok(
+						polls.slice(0, -1).every((p) => ['PENDING', 'STARTED'].includes(p.taskStatus)),
+						`task ${id}: polls ${polls.map((p) => p.taskStatus)}`,
+					);
+					assert.ok(
+						last.t - upload.t >= TASK_PENDING_MS,
+						`task ${id}: result read ${last.t - upload.t} ms after the upload`,
+					);
 				}
 			});
 
@@ -116,7 +130,11 @@ e2eSuite(
 						assert.equal(item.json.error?.code, 'FAILURE', JSON.stringify(item.json));
 						assert.match(item.json.error?.taskId ?? '', /^[0-9a-f-]{36}$/);
 					} else {
-						assert.equal(item.json.documentNumber, expected[index % 3], `item ${index}: ${JSON.stringify(item.json).slice(0, 300)}`);
+						assert.equal(
+							item.json.documentNumber,
+							expected[index % 3],
+							`item ${index}: ${JSON.stringify(item.json).slice(0, 300)}`,
+						);
 					}
 				});
 				const taskIds = items.map((item) => item.json.transactionId ?? item.json.error?.taskId);
@@ -127,10 +145,17 @@ e2eSuite(
 				const { execution, requests } = await run();
 				const tasks = tasksOf(requests);
 				assert.equal(tasks.size, 50, 'fifty uploads');
-				const firstEnd = Math.min(...[...tasks.values()].map(({ polls }) => polls[polls.length - 1].t));
-				const uploadedBeforeFirstEnd = [...tasks.values()].filter(({ upload }) => upload.t < firstEnd).length;
+				const firstEnd = Math.min(
+					...[...tasks.values()].map(({ polls }) => polls[polls.length - 1].t),
+				);
+				const uploadedBeforeFirstEnd = [...tasks.values()].filter(
+					({ upload }) => upload.t < firstEnd,
+				).length;
 				// Bounding the tasks by Concurrency (5) allowed at most 5 unfinished tasks at a time.
-				assert.ok(uploadedBeforeFirstEnd > 5, `${uploadedBeforeFirstEnd} tasks uploaded before the first one was read`);
+				assert.ok(
+					uploadedBeforeFirstEnd > 5,
+					`${uploadedBeforeFirstEnd} tasks uploaded before the first one was read`,
+				);
 				// First look after 0.5 s, then one every 0.5 s: at most 3000 / 500 + 1 looks, one more for slack.
 				const looks = [...tasks.values()].map(({ polls }) => polls.length);
 				assert.ok(Math.max(...looks) <= MANY_PENDING_MS / 500 + 2, `looks per task: ${looks}`);
@@ -151,7 +176,10 @@ e2eSuite(
 					const execution = await env.execute('progeny-expiry');
 					return { execution, requests: env.requestsSince(mark, { vendor: 'progeny' }) };
 				} finally {
-					env.sandbox.configure({ tokenLifetimeSeconds: { progeny: 300 }, taskPendingMs: TASK_PENDING_MS });
+					env.sandbox.configure({
+						tokenLifetimeSeconds: { progeny: 300 },
+						taskPendingMs: TASK_PENDING_MS,
+					});
 				}
 			});
 
@@ -160,10 +188,17 @@ e2eSuite(
 				assertRan(execution);
 				const items = execution.json('Progeny', 0);
 				assert.equal(items.length, 8);
-				assert.deepEqual(items.map((i) => i.error ?? null), new Array(8).fill(null));
-				const renewals = requests.filter((r) => r.route === 'token' || r.route === 'tokenRefresh').length;
+				assert.deepEqual(
+					items.map((i) => i.error ?? null),
+					new Array(8).fill(null),
+				);
+				const renewals = requests.filter(
+					(r) => r.route === 'token' || r.route === 'tokenRefresh',
+				).length;
 				const rejected = requests.filter((r) => r.status === 401).length;
-				env.note(`progeny mid-batch expiry: ${renewals} token requests, ${rejected} calls answered 401`);
+				env.note(
+					`progeny mid-batch expiry: ${renewals} token requests, ${rejected} calls answered 401`,
+				);
 				// The batch outlives the 2 s token: it is renewed before its end (no 401) or after a 401.
 				assert.ok(renewals >= 2, `token requests: ${renewals}`);
 			});

@@ -24,7 +24,12 @@ e2eSuite('requests-credential-test', { workflows: [] }, (env) => {
 	function typed(id, changes = {}) {
 		const credential = sandboxCredentials(env.vars).find((c) => c.id === id);
 		assert.ok(credential, `no credential ${id} in credentials.template.json`);
-		return { id, name: credential.name, type: credential.type, data: { ...credential.data, ...changes } };
+		return {
+			id,
+			name: credential.name,
+			type: credential.type,
+			data: { ...credential.data, ...changes },
+		};
 	}
 
 	/** Clicks Test: n8n's answer ({status, message}) and the sandbox requests it caused. */
@@ -48,25 +53,41 @@ e2eSuite('requests-credential-test', { workflows: [] }, (env) => {
 			const { answer, requests } = await test(typed('e2eReqTestAppt01'));
 			env.note(`Apptenticate Test, wrong password: ${JSON.stringify(answer)}`);
 			assert.equal(answer.status, 'Error', JSON.stringify(answer));
-			assert.match(answer.message, /^Apptenticate refused the username or password of the credential/);
+			assert.match(
+				answer.message,
+				/^Apptenticate refused the username or password of the credential/,
+			);
 			assert.doesNotMatch(answer.message, /EKYC_|not-the-password/);
 			const logins = requests.filter((r) => r.route === 'token');
-			assert.ok(logins.length >= 1 && logins.every((r) => r.status === 401), JSON.stringify(logins));
+			assert.ok(
+				logins.length >= 1 && logins.every((r) => r.status === 401),
+				JSON.stringify(logins),
+			);
 		});
 
 		it('a wrong password fails the Test even with a valid token stored in the credential', async () => {
-			const token = (await (await fetch(`${env.sandbox.url}/apptenticate/api/token/`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ username: 'sandbox', password: 'sandbox' }),
-			})).json()).access;
+			const token = (
+				await (
+					await fetch(`${env.sandbox.url}/apptenticate/api/token/`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ username: 'sandbox', password: 'sandbox' }),
+					})
+				).json()
+			).access;
 			const { answer, requests } = await test(typed('e2eReqTestAppt01', { accessToken: token }));
 			env.note(`Apptenticate Test, wrong password, valid stored token: ${JSON.stringify(answer)}`);
 			assert.equal(answer.status, 'Error', `the Test said ${JSON.stringify(answer)}`);
 			// The test request's 401 makes n8n log in again (preAuthentication), with the password as
 			// typed: its refusal is the message, in both versions.
-			assert.match(answer.message, /^Apptenticate refused the username or password of the credential/);
-			assert.ok(requests.some((r) => r.route === 'token' && r.status === 401), 'the Test logged in with the password as typed');
+			assert.match(
+				answer.message,
+				/^Apptenticate refused the username or password of the credential/,
+			);
+			assert.ok(
+				requests.some((r) => r.route === 'token' && r.status === 401),
+				'the Test logged in with the password as typed',
+			);
 		});
 
 		it('the right password: the Test passes', async () => {
@@ -83,12 +104,20 @@ e2eSuite('requests-credential-test', { workflows: [] }, (env) => {
 			assert.equal(answer.status, 'Error', `the Test said ${JSON.stringify(answer)}`);
 			// n8n 1.x applies no responseCode rule of a credential test (its error has no `cause`),
 			// so it shows its own text for HTTP 500: the Test fails, without LINK's sentence.
-			if (env.n8n.major >= 2) assert.match(answer.message, /LINK Mobility .*(refused|refuses) .*user or password/);
+			if (env.n8n.major >= 2)
+				assert.match(answer.message, /LINK Mobility .*(refused|refuses) .*user or password/);
 			assert.doesNotMatch(answer.message, /EKYC_|not-the-password/);
 			const logins = requests.filter((r) => r.route === 'token');
 			assert.ok(logins.length >= 1, 'the Test logged in with the password as typed');
-			assert.ok(logins.every((r) => r.status === 500), JSON.stringify(logins));
-			assert.equal(requests.filter((r) => r.route === 'ping').length, 0, 'no ping with the stored token');
+			assert.ok(
+				logins.every((r) => r.status === 500),
+				JSON.stringify(logins),
+			);
+			assert.equal(
+				requests.filter((r) => r.route === 'ping').length,
+				0,
+				'no ping with the stored token',
+			);
 		});
 
 		it('the right password: the Test passes', async () => {

@@ -24,22 +24,41 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].startsWith('--') ? argv[i].split(/=(.*)/s, 2) : [argv[i]];
 		const value = () => (inline !== undefined ? inline : argv[++i]);
-		if (flag === '--version' || flag === '--versions') args.versions.push(...value().split(/[\s,]+/).filter(Boolean));
+		if (flag === '--version' || flag === '--versions')
+			args.versions.push(
+				...value()
+					.split(/[\s,]+/)
+					.filter(Boolean),
+			);
 		else if (flag === '--keep') args.keep = true;
 		else if (flag === '--help' || flag === '-h') args.help = true;
-		else if (flag === '--test-name-pattern' || flag === '--test-skip-pattern') args.runnerArgs.push(`${flag}=${value()}`);
+		else if (flag === '--test-name-pattern' || flag === '--test-skip-pattern')
+			args.runnerArgs.push(`${flag}=${value()}`);
 		else if (flag.startsWith('--test-')) args.runnerArgs.push(argv[i]);
 		else if (!flag.startsWith('-')) args.files.push(flag);
-		else throw Object.assign(new Error(`unknown option ${flag} (see test/e2e/README.md)`), { usage: true });
+		else
+			throw Object.assign(new Error(`unknown option ${flag} (see test/e2e/README.md)`), {
+				usage: true,
+			});
 	}
 	return args;
 }
 
 function testFiles(filters) {
 	const dir = __dirname;
-	const all = fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.js')).sort();
-	const chosen = filters.length ? all.filter((f) => filters.some((want) => f === want || f.startsWith(path.basename(want).replace(/\.e2e\.js$/, '')))) : all;
-	if (!chosen.length) throw new Error(`no test file matches ${filters.join(', ')} (have: ${all.join(', ')})`);
+	const all = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.e2e.js'))
+		.sort();
+	const chosen = filters.length
+		? all.filter((f) =>
+				filters.some(
+					(want) => f === want || f.startsWith(path.basename(want).replace(/\.e2e\.js$/, '')),
+				),
+			)
+		: all;
+	if (!chosen.length)
+		throw new Error(`no test file matches ${filters.join(', ')} (have: ${all.join(', ')})`);
 	return chosen.map((f) => path.join(dir, f));
 }
 
@@ -47,7 +66,12 @@ function summarize(workDir, wallMs) {
 	const file = path.join(workDir, 'timings.jsonl');
 	const lines = [];
 	if (fs.existsSync(file)) {
-		const entries = fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+		const entries = fs
+			.readFileSync(file, 'utf8')
+			.trim()
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => JSON.parse(l));
 		const versions = [...new Set(entries.map((e) => e.version))];
 		for (const version of versions) {
 			const mine = entries.filter((e) => e.version === version);
@@ -59,7 +83,8 @@ function summarize(workDir, wallMs) {
 				`n8n ${version}: ${executes.length} executions, ${avg(executes)} ms each on average (${(sum(executes) / 1000).toFixed(1)} s); ` +
 					`${setups.length} suite set-ups, ${avg(setups)} ms each`,
 			);
-			for (const e of executes.filter((x) => x.anomaly)) lines.push(`  note: ${e.suite} ${e.workflow}: ${e.anomaly}`);
+			for (const e of executes.filter((x) => x.anomaly))
+				lines.push(`  note: ${e.suite} ${e.workflow}: ${e.anomaly}`);
 		}
 	}
 	lines.push(`e2e wall time: ${(wallMs / 1000).toFixed(1)} s`);
@@ -69,14 +94,20 @@ function summarize(workDir, wallMs) {
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		const header = fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^[\s\S]*?\/\*\*\n/, '');
+		const header = fs
+			.readFileSync(__filename, 'utf8')
+			.split('*/')[0]
+			.replace(/^[\s\S]*?\/\*\*\n/, '');
 		process.stdout.write(`${header.replace(/^ \* ?/gm, '')}\n`);
 		return 0;
 	}
 	const started = Date.now();
 	const versions = args.versions.length ? args.versions : toolchain.selectedVersions();
 	for (const version of versions) {
-		if (!toolchain.SUPPORTED_VERSIONS.includes(version)) process.stderr.write(`warning: n8n ${version} is not one of the tested versions (${toolchain.SUPPORTED_VERSIONS.join(', ')})\n`);
+		if (!toolchain.SUPPORTED_VERSIONS.includes(version))
+			process.stderr.write(
+				`warning: n8n ${version} is not one of the tested versions (${toolchain.SUPPORTED_VERSIONS.join(', ')})\n`,
+			);
 	}
 	const files = testFiles(args.files);
 
@@ -101,7 +132,9 @@ async function main() {
 		await prepareTemplate(version, { dir: workDir, tgz, home: nodeHome });
 	}
 	const templateMs = Date.now() - t2;
-	step(`prepared in ${((Date.now() - started) / 1000).toFixed(1)} s (cache check ${ensureMs} ms, build+pack ${packMs} ms, templates ${templateMs} ms)`);
+	step(
+		`prepared in ${((Date.now() - started) / 1000).toFixed(1)} s (cache check ${ensureMs} ms, build+pack ${packMs} ms, templates ${templateMs} ms)`,
+	);
 
 	const env = {
 		...process.env,
@@ -111,9 +144,20 @@ async function main() {
 		KYC_E2E_TGZ: tgz,
 		KYC_E2E_NODE_HOME: nodeHome,
 	};
-	const runnerArgs = ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=900000', ...args.runnerArgs, ...files];
+	const runnerArgs = [
+		'--test',
+		'--test-reporter=spec',
+		'--test-concurrency=1',
+		'--test-timeout=900000',
+		...args.runnerArgs,
+		...files,
+	];
 	const code = await new Promise((resolve) => {
-		const child = spawn(path.join(nodeHome, 'bin', 'node'), runnerArgs, { cwd: toolchain.REPO, env, stdio: 'inherit' });
+		const child = spawn(path.join(nodeHome, 'bin', 'node'), runnerArgs, {
+			cwd: toolchain.REPO,
+			env,
+			stdio: 'inherit',
+		});
 		const forward = (signal) => child.kill(signal);
 		process.on('SIGINT', forward);
 		process.on('SIGTERM', forward);

@@ -48,7 +48,9 @@ function resolveTemplate(template: unknown, credentials: ICredentialDataDecrypte
 	if (typeof template !== 'string' || !template.startsWith('=')) return template;
 	return template
 		.slice(1)
-		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) => String(credentials[name] ?? ''));
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) =>
+			String(credentials[name] ?? ''),
+		);
 }
 
 export interface SentRequest {
@@ -63,9 +65,11 @@ export const sentRequests: SentRequest[] = [];
 
 export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const url = new URL(options.url, options.baseURL);
-	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+	for (const [key, value] of Object.entries(options.qs ?? {}))
+		url.searchParams.set(key, String(value));
 	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = String(value);
+	for (const [key, value] of Object.entries(options.headers ?? {}))
+		headers[key.toLowerCase()] = String(value);
 	let body: BodyInit | undefined;
 	const raw = options.body as unknown;
 	if (Buffer.isBuffer(raw) || typeof raw === 'string' || raw instanceof URLSearchParams) {
@@ -83,7 +87,9 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 	});
 	// As axios does in n8n: a time-out is ECONNABORTED, a failed connection keeps its code.
 	const timeout = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
-	const signals = [timeout, options.abortSignal as AbortSignal | undefined].filter((s): s is AbortSignal => s !== undefined);
+	const signals = [timeout, options.abortSignal as AbortSignal | undefined].filter(
+		(s): s is AbortSignal => s !== undefined,
+	);
 	let response: Response;
 	try {
 		response = await fetch(url, {
@@ -95,7 +101,10 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		});
 	} catch (error) {
 		if (timeout?.aborted) {
-			throw Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { name: 'AxiosError', code: 'ECONNABORTED' });
+			throw Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), {
+				name: 'AxiosError',
+				code: 'ECONNABORTED',
+			});
 		}
 		const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 		const code = cause?.code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : cause?.code;
@@ -111,7 +120,9 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 			data = text;
 		}
 	}
-	const responseHeaders = Object.fromEntries([...(response.headers as unknown as Iterable<[string, string]>)]);
+	const responseHeaders = Object.fromEntries([
+		...(response.headers as unknown as Iterable<[string, string]>),
+	]);
 	if (response.status >= 300 && !options.ignoreHttpStatusErrors) {
 		throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
 			name: 'AxiosError',
@@ -125,9 +136,14 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 }
 
 /** Emulates n8n-core's httpRequestWithAuthentication for an IAuthenticateGeneric credential. */
-export function authenticatedRequester(credential: CredentialSetup | undefined, node: INode = testNode) {
+export function authenticatedRequester(
+	credential: CredentialSetup | undefined,
+	node: INode = testNode,
+) {
 	return async function (
-		this: { getCredentials?: (type: string) => Promise<ICredentialDataDecryptedObject> } | undefined,
+		this:
+			| { getCredentials?: (type: string) => Promise<ICredentialDataDecryptedObject> }
+			| undefined,
 		credentialType: string,
 		options: IHttpRequestOptions,
 		additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
@@ -151,9 +167,13 @@ export function authenticatedRequester(credential: CredentialSetup | undefined, 
 		const send = async () => {
 			// n8n calls a function-form authenticate with a copy of the request options.
 			if (typeof type.authenticate === 'function') {
-				return await httpRequest(await type.authenticate(data, { ...options, headers: { ...(options.headers ?? {}) } }));
+				return await httpRequest(
+					await type.authenticate(data, { ...options, headers: { ...(options.headers ?? {}) } }),
+				);
 			}
-			const authentication = (type.authenticate ?? {}) as { properties?: { headers?: IDataObject } };
+			const authentication = (type.authenticate ?? {}) as {
+				properties?: { headers?: IDataObject };
+			};
 			const headers = { ...(options.headers ?? {}) } as IDataObject;
 			for (const [key, value] of Object.entries(authentication.properties?.headers ?? {})) {
 				headers[key] = resolveTemplate(value, data) as string;
@@ -178,10 +198,17 @@ export function authenticatedRequester(credential: CredentialSetup | undefined, 
 	};
 }
 
-export function binaryItem(properties: Record<string, Buffer>, json: IDataObject = {}): INodeExecutionData {
+export function binaryItem(
+	properties: Record<string, Buffer>,
+	json: IDataObject = {},
+): INodeExecutionData {
 	const binary: Record<string, IBinaryData> = {};
 	for (const [name, data] of Object.entries(properties)) {
-		binary[name] = { data: data.toString('base64'), mimeType: 'image/jpeg', fileName: `${name}.jpg` };
+		binary[name] = {
+			data: data.toString('base64'),
+			mimeType: 'image/jpeg',
+			fileName: `${name}.jpg`,
+		};
 	}
 	return { json, binary };
 }
@@ -210,7 +237,8 @@ export function baseContext(setup: RunSetup) {
 		getExecutionCancelSignal: () => setup.signal,
 		getExecutionId: () => 'test-execution-1',
 		getCredentials: async (type: string) => {
-			if (!setup.credential || setup.credential.type.name !== type) throw new Error(`No credential ${type}`);
+			if (!setup.credential || setup.credential.type.name !== type)
+				throw new Error(`No credential ${type}`);
 			return setup.credential.data;
 		},
 		logger: setup.logger ?? { debug() {}, info() {}, warn() {}, error() {} },
@@ -227,7 +255,11 @@ export function baseContext(setup: RunSetup) {
 				if (!binary) throw new Error(`No binary property ${property}`);
 				return binary;
 			},
-			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => ({
+			prepareBinaryData: async (
+				data: Buffer,
+				fileName?: string,
+				mimeType?: string,
+			): Promise<IBinaryData> => ({
 				data: data.toString('base64'),
 				fileName,
 				mimeType: mimeType ?? 'application/octet-stream',
@@ -294,7 +326,8 @@ export function webhookContext(
 	const context = {
 		...baseContext({ ...setup, items: [] }),
 		// Webhook functions take (name, fallback): there are no items.
-		getNodeParameter: (name: string, fallback?: unknown) => parameterGetter(setup.parameters)(name, 0, fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			parameterGetter(setup.parameters)(name, 0, fallback),
 		getRequestObject: () => req,
 		getResponseObject: () => res,
 		getBodyData: () => setup.body as IDataObject,

@@ -25,7 +25,11 @@ export function formOf(request: SentRequest): SentForm {
 	const form: SentForm = { fields: {}, files: {}, names: parts.map((part) => part.name) };
 	for (const part of parts) {
 		if (part.filename !== undefined && part.filename !== null) {
-			form.files[part.name] = { filename: part.filename, contentType: part.contentType, data: part.data };
+			form.files[part.name] = {
+				filename: part.filename,
+				contentType: part.contentType,
+				data: part.data,
+			};
 		} else {
 			form.fields[part.name] = part.data.toString('utf8');
 		}

@@ -19,7 +19,11 @@ class Vendor {
 			req.on('data', (c) => chunks.push(c));
 			req.on('end', () => {
 				const path = (req.url ?? '').split('?')[0];
-				this.received.push({ method: req.method ?? '', path, authorization: req.headers.authorization });
+				this.received.push({
+					method: req.method ?? '',
+					path,
+					authorization: req.headers.authorization,
+				});
 				this.inFlight++;
 				this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
 				res.on('close', () => this.inFlight--);

@@ -15,25 +15,97 @@ const DEVICES = ['IOS', 'ANDROID', 'DESKTOP'];
 // Spanish messages (the service answers in Spanish; seed 000's table gives English meanings).
 // `key` names the entry of `details`, as in seed 000's 806 example ({"metadata": ...}).
 const OCR_ERRORS = {
-	800: { error: 'No se pudo procesar correctamente el archivo enviado', key: 'file', detail: 'El archivo enviado no es válido' },
-	801: { error: 'No se pudo extraer el MRZ del documento', key: 'mrz', detail: 'No se encontró una zona MRZ legible' },
-	802: { error: 'No se pudo procesar la fecha de nacimiento', key: 'birth_date', detail: 'Fecha de nacimiento ilegible' },
+	800: {
+		error: 'No se pudo procesar correctamente el archivo enviado',
+		key: 'file',
+		detail: 'El archivo enviado no es válido',
+	},
+	801: {
+		error: 'No se pudo extraer el MRZ del documento',
+		key: 'mrz',
+		detail: 'No se encontró una zona MRZ legible',
+	},
+	802: {
+		error: 'No se pudo procesar la fecha de nacimiento',
+		key: 'birth_date',
+		detail: 'Fecha de nacimiento ilegible',
+	},
 	803: { error: 'No se pudo procesar el género', key: 'gender', detail: 'Género ilegible' },
-	804: { error: 'No se pudo procesar la fecha de expiración', key: 'expiration_date', detail: 'Fecha de expiración ilegible' },
-	805: { error: 'Error al procesar el código QR', key: 'qr', detail: 'No se pudo decodificar el código QR' },
-	806: { error: 'No se pudo hacer OCR del documento', key: 'metadata', detail: 'No se pudo procesar correctamente alguno de los datos del documento' },
-	807: { error: 'No se pudieron extraer los nombres del documento', key: 'names', detail: 'Nombres ilegibles' },
-	808: { error: 'No se pudo extraer el número de identificación del documento', key: 'document_number', detail: 'Número de documento ilegible' },
-	809: { error: 'No se envió el "frontside" en la solicitud', key: 'frontside', detail: 'Este archivo es obligatorio' },
-	810: { error: 'No se envió el "backside" en la solicitud', key: 'backside', detail: 'Este archivo es obligatorio para identification_card' },
-	811: { error: 'No se pudieron extraer los apellidos del documento', key: 'surnames', detail: 'Apellidos ilegibles' },
-	812: { error: 'No se pudo extraer el lugar de nacimiento del documento', key: 'birth_country', detail: 'Lugar de nacimiento ilegible' },
-	813: { error: 'Los datos no coinciden entre el frontside y el backside', key: 'data', detail: 'Los datos de ambos lados del documento no coinciden' },
-	814: { error: 'La imagen no cumple con el puntaje mínimo para la lectura del MRZ', key: 'mrz', detail: 'Puntaje de lectura del MRZ insuficiente' },
-	815: { error: 'El formato del QR de la cédula no es legible', key: 'backside', detail: 'Código QR ilegible' },
-	816: { error: 'El documento no corresponde con el especificado en los parámetros', key: 'document_type', detail: 'Tipo de documento inválido' },
-	817: { error: 'El código del pasaporte enviado aún no es soportado por el servicio', key: 'passport', detail: 'País emisor no soportado' },
-	818: { error: 'No se pudo obtener el OCR del frontside.', key: 'frontside', detail: 'No se pudo leer el frente del documento' },
+	804: {
+		error: 'No se pudo procesar la fecha de expiración',
+		key: 'expiration_date',
+		detail: 'Fecha de expiración ilegible',
+	},
+	805: {
+		error: 'Error al procesar el código QR',
+		key: 'qr',
+		detail: 'No se pudo decodificar el código QR',
+	},
+	806: {
+		error: 'No se pudo hacer OCR del documento',
+		key: 'metadata',
+		detail: 'No se pudo procesar correctamente alguno de los datos del documento',
+	},
+	807: {
+		error: 'No se pudieron extraer los nombres del documento',
+		key: 'names',
+		detail: 'Nombres ilegibles',
+	},
+	808: {
+		error: 'No se pudo extraer el número de identificación del documento',
+		key: 'document_number',
+		detail: 'Número de documento ilegible',
+	},
+	809: {
+		error: 'No se envió el "frontside" en la solicitud',
+		key: 'frontside',
+		detail: 'Este archivo es obligatorio',
+	},
+	810: {
+		error: 'No se envió el "backside" en la solicitud',
+		key: 'backside',
+		detail: 'Este archivo es obligatorio para identification_card',
+	},
+	811: {
+		error: 'No se pudieron extraer los apellidos del documento',
+		key: 'surnames',
+		detail: 'Apellidos ilegibles',
+	},
+	812: {
+		error: 'No se pudo extraer el lugar de nacimiento del documento',
+		key: 'birth_country',
+		detail: 'Lugar de nacimiento ilegible',
+	},
+	813: {
+		error: 'Los datos no coinciden entre el frontside y el backside',
+		key: 'data',
+		detail: 'Los datos de ambos lados del documento no coinciden',
+	},
+	814: {
+		error: 'La imagen no cumple con el puntaje mínimo para la lectura del MRZ',
+		key: 'mrz',
+		detail: 'Puntaje de lectura del MRZ insuficiente',
+	},
+	815: {
+		error: 'El formato del QR de la cédula no es legible',
+		key: 'backside',
+		detail: 'Código QR ilegible',
+	},
+	816: {
+		error: 'El documento no corresponde con el especificado en los parámetros',
+		key: 'document_type',
+		detail: 'Tipo de documento inválido',
+	},
+	817: {
+		error: 'El código del pasaporte enviado aún no es soportado por el servicio',
+		key: 'passport',
+		detail: 'País emisor no soportado',
+	},
+	818: {
+		error: 'No se pudo obtener el OCR del frontside.',
+		key: 'frontside',
+		detail: 'No se pudo leer el frente del documento',
+	},
 	819: { error: 'No se pudo extraer el CURP del documento', key: 'CURP', detail: 'CURP ilegible' },
 };
 // seed 001 words some messages differently for the INE service
@@ -55,7 +127,10 @@ class ApptError extends Error {
 // Biometry answers {valid, message, code}; these are the sandbox's own codes (the docs give
 // none): 0 ok, 1 face does not match; 2..6 reject a malformed request with HTTP 400.
 const BIO = {
-	noMatchNational: { code: 1, message: 'La persona en la imagen no corresponde a la cédula indicada' },
+	noMatchNational: {
+		code: 1,
+		message: 'La persona en la imagen no corresponde a la cédula indicada',
+	},
 	noMatchForeign: { code: 1, message: 'El rostro de la selfie no coincide con el del documento' },
 	missingId: { code: 2, message: 'Debe indicar la cédula del ciudadano' },
 	missingImage: { code: 3, message: 'No se envió la imagen del rostro' },
@@ -111,7 +186,8 @@ module.exports = function createApptenticate(sb) {
 	/** Why a file is refused (not a JPEG by magic bytes, over 2 MB), or null when it is fine. */
 	function jpegProblem(part) {
 		if (!isJpeg(part.data)) return `El archivo "${part.name}" no es una imagen .jpg`;
-		if (part.data.length > MAX_IMAGE_BYTES) return `El archivo "${part.name}" supera el tamaño máximo de 2MB (${part.data.length} bytes)`;
+		if (part.data.length > MAX_IMAGE_BYTES)
+			return `El archivo "${part.name}" supera el tamaño máximo de 2MB (${part.data.length} bytes)`;
 		return null;
 	}
 
@@ -120,7 +196,8 @@ module.exports = function createApptenticate(sb) {
 		const markers = {};
 		for (const part of parts) {
 			if (!part) continue;
-			for (const [k, v] of Object.entries(markersOf(part.data))) if (!(k in markers)) markers[k] = v;
+			for (const [k, v] of Object.entries(markersOf(part.data)))
+				if (!(k in markers)) markers[k] = v;
 		}
 		return markers;
 	}
@@ -137,7 +214,8 @@ module.exports = function createApptenticate(sb) {
 	function markerError(markers) {
 		if (markers.ERROR === undefined) return;
 		const code = Number(markers.ERROR);
-		if (code >= 500 && code <= 599) throw new ApptError(code, 'Error forzado por el marcador ERROR', code);
+		if (code >= 500 && code <= 599)
+			throw new ApptError(code, 'Error forzado por el marcador ERROR', code);
 		throw new ApptError(OCR_ERRORS[code] ? code : 806, undefined);
 	}
 
@@ -150,7 +228,11 @@ module.exports = function createApptenticate(sb) {
 		const known = OCR_ERRORS[err.code];
 		const message = (ine && INE_MESSAGES[err.code]) || known.error;
 		if (ine) return ctx.json(err.status, { error_code: err.code, error: message, valid: false });
-		return ctx.json(err.status, { error: message, error_code: err.code, details: { [known.key]: err.detail || known.detail } });
+		return ctx.json(err.status, {
+			error: message,
+			error_code: err.code,
+			details: { [known.key]: err.detail || known.detail },
+		});
 	}
 
 	function withId(answer, returnId) {
@@ -193,30 +275,52 @@ module.exports = function createApptenticate(sb) {
 
 	// ------------------------------------------------------------------ OCR (v3 and v3.2)
 
-	const OCR_FIELDS = ['frontside', 'backside', 'document_type', 'return_id', 'device', 'validate_sides'];
+	const OCR_FIELDS = [
+		'frontside',
+		'backside',
+		'document_type',
+		'return_id',
+		'device',
+		'validate_sides',
+	];
 
 	/** Validation shared by both OCR versions; returns the parsed request. */
 	function readOcrRequest(ctx, documentTypes, backsideRequiredFor) {
 		const { text, files } = readForm(ctx, OCR_FIELDS, (names, why) => {
-			throw new ApptError(800, `Parámetros ${why === 'unknown' ? 'no reconocidos' : 'duplicados'}: ${names.join(', ')}`);
+			throw new ApptError(
+				800,
+				`Parámetros ${why === 'unknown' ? 'no reconocidos' : 'duplicados'}: ${names.join(', ')}`,
+			);
 		});
 		if (!files.frontside) {
-			throw new ApptError(809, text.frontside !== undefined ? '"frontside" llegó como texto, no como archivo' : undefined);
+			throw new ApptError(
+				809,
+				text.frontside !== undefined ? '"frontside" llegó como texto, no como archivo' : undefined,
+			);
 		}
 		const documentType = text.document_type;
 		ctx.note('documentType', documentType);
 		if (!documentTypes.includes(documentType)) {
-			throw new ApptError(816, `document_type debe ser ${documentTypes.join(' o ')}, se recibió "${documentType ?? ''}"`);
+			throw new ApptError(
+				816,
+				`document_type debe ser ${documentTypes.join(' o ')}, se recibió "${documentType ?? ''}"`,
+			);
 		}
 		if (backsideRequiredFor.includes(documentType) && !files.backside) {
-			throw new ApptError(810, text.backside !== undefined ? '"backside" llegó como texto, no como archivo' : undefined);
+			throw new ApptError(
+				810,
+				text.backside !== undefined ? '"backside" llegó como texto, no como archivo' : undefined,
+			);
 		}
 		for (const part of [files.frontside, files.backside]) {
 			const problem = part && jpegProblem(part);
 			if (problem) throw new ApptError(800, problem);
 		}
 		if (text.device !== undefined && !DEVICES.includes(text.device)) {
-			throw new ApptError(800, `device debe ser IOS, ANDROID o DESKTOP, se recibió "${text.device}"`);
+			throw new ApptError(
+				800,
+				`device debe ser IOS, ANDROID o DESKTOP, se recibió "${text.device}"`,
+			);
 		}
 		const fail = (detail) => {
 			throw new ApptError(800, detail);
@@ -239,7 +343,8 @@ module.exports = function createApptenticate(sb) {
 				return ctx.json(200, withId({ ...p, valid: true }, r.returnId));
 			}
 			const p = people.pick(people.panamaIdCards, r.markers.PERSON);
-			if (!r.validateSides) return ctx.json(200, withId({ ...idCardAnswer(p), valid: true }, r.returnId));
+			if (!r.validateSides)
+				return ctx.json(200, withId({ ...idCardAnswer(p), valid: true }, r.returnId));
 			const front = idCardFront(noMatch ? otherThan(people.panamaIdCards, p) : p);
 			return ctx.json(
 				200,
@@ -298,29 +403,41 @@ module.exports = function createApptenticate(sb) {
 		return (ctx) => {
 			try {
 				const { text, files } = readForm(ctx, spec.allowed, (names, why) => {
-					throw new BioError(BIO.badField, `${why === 'unknown' ? 'Parámetros no reconocidos' : 'Parámetros duplicados'}: ${names.join(', ')}`);
+					throw new BioError(
+						BIO.badField,
+						`${why === 'unknown' ? 'Parámetros no reconocidos' : 'Parámetros duplicados'}: ${names.join(', ')}`,
+					);
 				});
 				const imageNames = spec.imageFields.filter((n) => files[n]);
-				if (imageNames.length > 1) throw new BioError(BIO.badField, `Envíe solo uno de: ${spec.imageFields.join(', ')}`);
+				if (imageNames.length > 1)
+					throw new BioError(BIO.badField, `Envíe solo uno de: ${spec.imageFields.join(', ')}`);
 				const deviceNames = spec.deviceFields.filter((n) => text[n] !== undefined);
-				if (deviceNames.length > 1) throw new BioError(BIO.badField, `Envíe solo uno de: ${spec.deviceFields.join(', ')}`);
+				if (deviceNames.length > 1)
+					throw new BioError(BIO.badField, `Envíe solo uno de: ${spec.deviceFields.join(', ')}`);
 				if (spec.idField && !(text[spec.idField] || '').trim()) {
 					throw new BioError(BIO.missingId, `El campo "${spec.idField}" es obligatorio`);
 				}
 				const required = [...spec.extraFiles, imageNames[0] || spec.imageFields[0]];
 				for (const name of required) {
-					if (!files[name]) throw new BioError(BIO.missingImage, `No se envió el archivo "${name}"`);
+					if (!files[name])
+						throw new BioError(BIO.missingImage, `No se envió el archivo "${name}"`);
 				}
 				for (const name of required) {
 					const problem = jpegProblem(files[name]);
 					if (problem) throw new BioError(BIO.badImage, problem);
 				}
 				if (spec.documentTypes && !spec.documentTypes.includes(text.document_type)) {
-					throw new BioError(BIO.badValue, `document_type debe ser ${spec.documentTypes.join(', ')}`);
+					throw new BioError(
+						BIO.badValue,
+						`document_type debe ser ${spec.documentTypes.join(', ')}`,
+					);
 				}
 				const device = deviceNames.length ? text[deviceNames[0]] : undefined;
 				if (device !== undefined && !DEVICES.includes(device)) {
-					throw new BioError(BIO.badValue, `device debe ser IOS, ANDROID o DESKTOP, se recibió "${device}"`);
+					throw new BioError(
+						BIO.badValue,
+						`device debe ser IOS, ANDROID o DESKTOP, se recibió "${device}"`,
+					);
 				}
 				const returnId = flag(text, spec.idFlag, (detail) => {
 					throw new BioError(BIO.badValue, detail);
@@ -332,17 +449,31 @@ module.exports = function createApptenticate(sb) {
 				if (markers.BIOCODE !== undefined) {
 					const code = Number(markers.BIOCODE);
 					ctx.note('errorCode', code);
-					return ctx.json(400, { valid: false, message: BIO_CODE_MESSAGES[code] ?? 'No se pudo completar la validación biométrica', code });
+					return ctx.json(400, {
+						valid: false,
+						message: BIO_CODE_MESSAGES[code] ?? 'No se pudo completar la validación biométrica',
+						code,
+					});
 				}
 				if (markers.NOMATCH === '1') {
-					return ctx.json(200, withId({ valid: false, message: spec.noMatch.message, code: spec.noMatch.code }, returnId));
+					return ctx.json(
+						200,
+						withId(
+							{ valid: false, message: spec.noMatch.message, code: spec.noMatch.code },
+							returnId,
+						),
+					);
 				}
 				return ctx.json(200, withId({ valid: true, message: null, code: 0 }, returnId));
 			} catch (err) {
 				if (err instanceof ApptError) return renderError(ctx, err, false);
 				if (err instanceof BioError) {
 					ctx.note('errorCode', err.kind.code);
-					return ctx.json(400, { valid: false, message: `${err.kind.message}: ${err.detail}`, code: err.kind.code });
+					return ctx.json(400, {
+						valid: false,
+						message: `${err.kind.message}: ${err.detail}`,
+						code: err.kind.code,
+					});
 				}
 				throw err;
 			}
@@ -381,12 +512,36 @@ module.exports = function createApptenticate(sb) {
 	// ------------------------------------------------------------------ wiring
 
 	const routes = [
-		...drf.tokenRoutes({ vendor, obtainPath: '/api/token/', refreshPath: '/api/token/refresh/', rotateRefresh: false, tokens: sb.tokens }),
+		...drf.tokenRoutes({
+			vendor,
+			obtainPath: '/api/token/',
+			refreshPath: '/api/token/refresh/',
+			rotateRefresh: false,
+			tokens: sb.tokens,
+		}),
 		{ method: 'POST', path: '/api/v3/ocr/', name: 'ocr', auth: true, handler: ocrV3 },
 		{ method: 'POST', path: '/api/v3.2/ocr/', name: 'ocrIne', auth: true, handler: ocrIne },
-		{ method: 'POST', path: '/api/v3/biometrics/nationals/', name: 'biometricsNationals', auth: true, handler: nationals },
-		{ method: 'POST', path: '/api/v3/biometrics/foreigns/', name: 'biometricsForeigns', auth: true, handler: foreigns },
-		{ method: 'POST', path: '/api/biometrics/', name: 'biometricsLegacy', auth: true, handler: legacy },
+		{
+			method: 'POST',
+			path: '/api/v3/biometrics/nationals/',
+			name: 'biometricsNationals',
+			auth: true,
+			handler: nationals,
+		},
+		{
+			method: 'POST',
+			path: '/api/v3/biometrics/foreigns/',
+			name: 'biometricsForeigns',
+			auth: true,
+			handler: foreigns,
+		},
+		{
+			method: 'POST',
+			path: '/api/biometrics/',
+			name: 'biometricsLegacy',
+			auth: true,
+			handler: legacy,
+		},
 	];
 
 	return {
@@ -394,7 +549,11 @@ module.exports = function createApptenticate(sb) {
 		prefix: '/apptenticate',
 		routes,
 		reset() {},
-		unauthorized: (ctx) => drf.unauthorized(ctx, { detail: 'Given token not valid for any token type', code: 'token_not_valid' }),
+		unauthorized: (ctx) =>
+			drf.unauthorized(ctx, {
+				detail: 'Given token not valid for any token type',
+				code: 'token_not_valid',
+			}),
 		errorBody: drf.errorBody,
 		faultBody: drf.faultBody,
 	};

@@ -30,7 +30,10 @@ function tokenRoutes({ vendor, obtainPath, refreshPath, rotateRefresh, tokens })
 		if (values.username !== USERNAME || values.password !== PASSWORD) {
 			return ctx.json(401, { detail: 'No active account found with the given credentials' });
 		}
-		return ctx.json(200, { refresh: tokens.issue(vendor, 'refresh').token, access: tokens.issue(vendor, 'access').token });
+		return ctx.json(200, {
+			refresh: tokens.issue(vendor, 'refresh').token,
+			access: tokens.issue(vendor, 'access').token,
+		});
 	};
 
 	const refresh = (ctx) => {
@@ -39,7 +42,8 @@ function tokenRoutes({ vendor, obtainPath, refreshPath, rotateRefresh, tokens })
 		if (missing) return ctx.json(400, missing);
 		const state = tokens.check(vendor, values.refresh, 'refresh');
 		ctx.note('refreshToken', state);
-		if (state !== 'valid') return ctx.json(401, { detail: 'Token is invalid or expired', code: 'token_not_valid' });
+		if (state !== 'valid')
+			return ctx.json(401, { detail: 'Token is invalid or expired', code: 'token_not_valid' });
 		const answer = { access: tokens.issue(vendor, 'access').token };
 		if (rotateRefresh) answer.refresh = tokens.issue(vendor, 'refresh').token;
 		return ctx.json(200, answer);
@@ -54,19 +58,22 @@ function tokenRoutes({ vendor, obtainPath, refreshPath, rotateRefresh, tokens })
 /** DRF's answers for a missing / bad bearer token (invalidBody differs per vendor). */
 function unauthorized(ctx, invalidBody) {
 	const headers = { 'WWW-Authenticate': 'Bearer realm="api"' };
-	if (ctx.auth === 'missing') return ctx.json(401, { detail: 'Authentication credentials were not provided.' }, headers);
+	if (ctx.auth === 'missing')
+		return ctx.json(401, { detail: 'Authentication credentials were not provided.' }, headers);
 	return ctx.json(401, invalidBody, headers);
 }
 
 /** Generic errors (unparsable body, body too large, wrong media type) the way DRF words them. */
 function errorBody(err) {
-	if (err instanceof MultipartError) return { detail: `Multipart form parse error - ${err.message}` };
+	if (err instanceof MultipartError)
+		return { detail: `Multipart form parse error - ${err.message}` };
 	return { detail: err.message };
 }
 
 /** Bodies of injected faults. */
 function faultBody(kind, fault) {
-	if (kind === '429') return { detail: `Request was throttled. Expected available in ${fault.retryAfter} seconds.` };
+	if (kind === '429')
+		return { detail: `Request was throttled. Expected available in ${fault.retryAfter} seconds.` };
 	if (kind === '500') return { detail: 'A server error occurred.' };
 	return { detail: 'Service temporarily unavailable, try again later.' };
 }
@@ -75,9 +82,21 @@ function faultBody(kind, fault) {
 function requireMultipart(ctx) {
 	const type = ctx.mediaType();
 	if (type !== 'multipart/form-data') {
-		throw new HttpError(415, `Unsupported media type "${ctx.req.headers['content-type'] || ''}" in request.`);
+		throw new HttpError(
+			415,
+			`Unsupported media type "${ctx.req.headers['content-type'] || ''}" in request.`,
+		);
 	}
 	return ctx.multipart();
 }
 
-module.exports = { USERNAME, PASSWORD, tokenRoutes, unauthorized, errorBody, faultBody, requireMultipart, requiredFieldErrors };
+module.exports = {
+	USERNAME,
+	PASSWORD,
+	tokenRoutes,
+	unauthorized,
+	errorBody,
+	faultBody,
+	requireMultipart,
+	requiredFieldErrors,
+};

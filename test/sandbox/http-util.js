@@ -18,7 +18,8 @@ class HttpError extends Error {
  */
 function readBody(req, { maxBytes = MAX_BODY_BYTES, idleMs = 2000 } = {}) {
 	return new Promise((resolve, reject) => {
-		const declared = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : null;
+		const declared =
+			req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : null;
 		if (declared !== null && declared > maxBytes) {
 			reject(new HttpError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`));
 			return;
@@ -36,10 +37,16 @@ function readBody(req, { maxBytes = MAX_BODY_BYTES, idleMs = 2000 } = {}) {
 			else resolve(value);
 		};
 		const mismatch = () =>
-			new HttpError(400, `Content-Length mismatch: declared ${declared}, received ${received} bytes`);
+			new HttpError(
+				400,
+				`Content-Length mismatch: declared ${declared}, received ${received} bytes`,
+			);
 		const arm = () => {
 			clearTimeout(timer);
-			timer = setTimeout(() => finish(declared !== null ? mismatch() : new HttpError(408, 'request body timed out')), idleMs);
+			timer = setTimeout(
+				() => finish(declared !== null ? mismatch() : new HttpError(408, 'request body timed out')),
+				idleMs,
+			);
 		};
 		const onData = (chunk) => {
 			received += chunk.length;
@@ -54,7 +61,11 @@ function readBody(req, { maxBytes = MAX_BODY_BYTES, idleMs = 2000 } = {}) {
 		req.on('end', () => finish(null, Buffer.concat(chunks, received)));
 		req.on('aborted', () => finish(mismatch()));
 		req.on('sandbox:body-error', () => finish(mismatch())); // see server.js onClientError
-		req.on('error', (err) => finish(declared !== null && received < declared ? mismatch() : new HttpError(400, err.message)));
+		req.on('error', (err) =>
+			finish(
+				declared !== null && received < declared ? mismatch() : new HttpError(400, err.message),
+			),
+		);
 		arm();
 	});
 }
@@ -73,7 +84,11 @@ function sendJson(res, status, body, headers = {}) {
 
 function sendBuffer(res, status, buffer, contentType, headers = {}) {
 	if (res.headersSent || res.destroyed) return;
-	res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': buffer.length, ...headers });
+	res.writeHead(status, {
+		'Content-Type': contentType,
+		'Content-Length': buffer.length,
+		...headers,
+	});
 	res.end(buffer);
 }
 
@@ -90,22 +105,33 @@ function decodeFormLike(req, body) {
 	const type = mediaType(req);
 	if (body.length === 0 && !type) return { kind: 'empty', values: {} };
 	if (type === 'multipart/form-data') {
-		const multipart = parseMultipart(body, req.headers['content-type'], { contentLength: req.headers['content-length'] });
+		const multipart = parseMultipart(body, req.headers['content-type'], {
+			contentLength: req.headers['content-length'],
+		});
 		const values = {};
 		for (const f of multipart.fields) values[f.name] = f.value;
 		return { kind: 'multipart', values, multipart };
 	}
 	if (type === 'application/x-www-form-urlencoded') {
-		return { kind: 'urlencoded', values: Object.fromEntries(new URLSearchParams(body.toString('utf8'))) };
+		return {
+			kind: 'urlencoded',
+			values: Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+		};
 	}
 	if (type === 'application/json') {
 		const parsed = parseJson(body);
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpError(400, 'JSON body is not an object');
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+			throw new HttpError(400, 'JSON body is not an object');
 		const values = {};
-		for (const [k, v] of Object.entries(parsed)) values[k] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+		for (const [k, v] of Object.entries(parsed))
+			values[k] =
+				v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 		return { kind: 'json', values, json: parsed };
 	}
-	throw new HttpError(415, `Unsupported media type "${req.headers['content-type'] || ''}" in request.`);
+	throw new HttpError(
+		415,
+		`Unsupported media type "${req.headers['content-type'] || ''}" in request.`,
+	);
 }
 
 function parseJson(body) {

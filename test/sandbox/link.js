@@ -15,14 +15,30 @@ const { isJpeg, isPng, markersOf } = require('../fixtures/images');
 const USER = 'sandbox';
 const PASSWORD = 'sandbox';
 // as in the seed, typo ("idVeriication") included
-const SCOPES = ['kyc.idVeriication.auto', 'kyc.facecomparison.auto', 'kyc.idVerification.manual', 'kyc.facecomparison.manual', 'kyc.certification'];
-const VERIFY_KEYS = ['id', 'images', 'expeditorCountry', 'certify', 'certifyCallback', 'manualVerification', 'manualVerificationCallback'];
+const SCOPES = [
+	'kyc.idVeriication.auto',
+	'kyc.facecomparison.auto',
+	'kyc.idVerification.manual',
+	'kyc.facecomparison.manual',
+	'kyc.certification',
+];
+const VERIFY_KEYS = [
+	'id',
+	'images',
+	'expeditorCountry',
+	'certify',
+	'certifyCallback',
+	'manualVerification',
+	'manualVerificationCallback',
+];
 const RESULTS = ['Ok', 'NotCorrect', 'NotProcessed', 'Warning'];
 const WARNINGS = {
 	Ok: '',
-	NotCorrect: 'The document did not pass the authenticity tests (TEST_GLOBAL_AUTHENTICITY_VALUE: FAIL)',
+	NotCorrect:
+		'The document did not pass the authenticity tests (TEST_GLOBAL_AUTHENTICITY_VALUE: FAIL)',
 	NotProcessed: 'The document could not be processed: document type not recognized',
-	Warning: 'The images sent do not correspond to the same document (TEST_SIDE_CORRESPONDENCE: FAIL)',
+	Warning:
+		'The images sent do not correspond to the same document (TEST_SIDE_CORRESPONDENCE: FAIL)',
 };
 const CALLBACK_TIMEOUT_MS = 5000;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -41,7 +57,13 @@ const icarDate = (ymd) => (ymd ? ymd.split('-').reverse().join('/') : '');
 
 /** Decodes a strict base64 image (JPEG or PNG by magic bytes), or null when it is not one. */
 function decodeImage(value) {
-	if (typeof value !== 'string' || value.length === 0 || value.length % 4 !== 0 || !BASE64.test(value)) return null;
+	if (
+		typeof value !== 'string' ||
+		value.length === 0 ||
+		value.length % 4 !== 0 ||
+		!BASE64.test(value)
+	)
+		return null;
 	const data = Buffer.from(value, 'base64');
 	if (isJpeg(data)) return { data, contentType: 'image/jpeg' };
 	if (isPng(data)) return { data, contentType: 'image/png' };
@@ -50,19 +72,24 @@ function decodeImage(value) {
 
 /** Validates a /identity/verify body strictly; returns the request and its decoded images. */
 function readVerifyRequest(body) {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('The request body must be a JSON object');
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		throw new ValidationError('The request body must be a JSON object');
 	const unknown = Object.keys(body).filter((k) => !VERIFY_KEYS.includes(k));
 	if (unknown.length) throw new ValidationError(`Unknown fields: ${unknown.join(', ')}`);
-	if (typeof body.id !== 'string' || body.id.trim() === '') throw new ValidationError('The field id is required');
+	if (typeof body.id !== 'string' || body.id.trim() === '')
+		throw new ValidationError('The field id is required');
 	if (!Array.isArray(body.images) || body.images.length < 1 || body.images.length > 2) {
 		throw new ValidationError('The field images must hold 1 or 2 images');
 	}
 	const decoded = [];
 	body.images.forEach((image, i) => {
-		if (!image || typeof image !== 'object' || Array.isArray(image)) throw new ValidationError(`images[${i}] must be an object`);
+		if (!image || typeof image !== 'object' || Array.isArray(image))
+			throw new ValidationError(`images[${i}] must be an object`);
 		const extra = Object.keys(image).filter((k) => k !== 'content' && k !== 'faceImage');
-		if (extra.length) throw new ValidationError(`Unknown fields in images[${i}]: ${extra.join(', ')}`);
-		if (image.faceImage !== undefined && i > 0) throw new ValidationError('faceImage is only accepted on the first image');
+		if (extra.length)
+			throw new ValidationError(`Unknown fields in images[${i}]: ${extra.join(', ')}`);
+		if (image.faceImage !== undefined && i > 0)
+			throw new ValidationError('faceImage is only accepted on the first image');
 		for (const key of ['content', 'faceImage']) {
 			if (key === 'faceImage' && image.faceImage === undefined) continue;
 			const img = decodeImage(image[key]);
@@ -71,15 +98,19 @@ function readVerifyRequest(body) {
 		}
 	});
 	if (typeof body.expeditorCountry !== 'string' || !/^[A-Z]{2}$/.test(body.expeditorCountry)) {
-		throw new ValidationError('The field expeditorCountry must be an ISO 3166-1 alpha-2 country code');
+		throw new ValidationError(
+			'The field expeditorCountry must be an ISO 3166-1 alpha-2 country code',
+		);
 	}
 	for (const key of ['certify', 'manualVerification']) {
-		if (body[key] !== undefined && typeof body[key] !== 'boolean') throw new ValidationError(`The field ${key} must be a boolean`);
+		if (body[key] !== undefined && typeof body[key] !== 'boolean')
+			throw new ValidationError(`The field ${key} must be a boolean`);
 	}
 	for (const key of ['certifyCallback', 'manualVerificationCallback']) {
 		const value = body[key];
 		if (value === undefined || value === null || value === '') continue;
-		if (typeof value !== 'string' || !/^https?:\/\/[^\s]+$/.test(value)) throw new ValidationError(`The field ${key} must be an http(s) URL`);
+		if (typeof value !== 'string' || !/^https?:\/\/[^\s]+$/.test(value))
+			throw new ValidationError(`The field ${key} must be an http(s) URL`);
 	}
 	return { request: body, images: decoded };
 }
@@ -89,7 +120,12 @@ function readVerifyRequest(body) {
 // ---------------------------------------------------------------------------------------------
 
 const normal = (code, value) => ({ type: 'Normal', code, value: String(value), description: code });
-const validation = (code, value) => ({ type: 'Validation', code, value: String(value), description: code });
+const validation = (code, value) => ({
+	type: 'Validation',
+	code,
+	value: String(value),
+	description: code,
+});
 
 /** ICAO 9303 check digit (weights 7, 3, 1; "<" is 0, A-Z are 10-35). */
 function checkDigit(text) {
@@ -116,13 +152,22 @@ function mrzLines(p) {
 		const number = mrzText(p.documentNumber, 9);
 		return [
 			mrzText(`P<${p.countryCodeOfIssuance}${names}`, 44),
-			`${number}${checkDigit(number)}${p.nationalityCode}${birth}${checkDigit(birth)}${sex}${expiry}${checkDigit(expiry)}${mrzText('', 14)}0<`.slice(0, 44),
+			`${number}${checkDigit(number)}${p.nationalityCode}${birth}${checkDigit(birth)}${sex}${expiry}${checkDigit(expiry)}${mrzText('', 14)}0<`.slice(
+				0,
+				44,
+			),
 		];
 	}
 	const number = mrzText(p.documentNumber, 9);
 	return [
-		mrzText(`ID${p.countryCodeOfIssuance}${number}${checkDigit(number)}${p.personalGovernmentId}`, 30),
-		mrzText(`${birth}${checkDigit(birth)}${sex}${expiry}${checkDigit(expiry)}${p.nationalityCode}`, 29) + '0',
+		mrzText(
+			`ID${p.countryCodeOfIssuance}${number}${checkDigit(number)}${p.personalGovernmentId}`,
+			30,
+		),
+		mrzText(
+			`${birth}${checkDigit(birth)}${sex}${expiry}${checkDigit(expiry)}${p.nationalityCode}`,
+			29,
+		) + '0',
 		mrzText(names, 30),
 	];
 }
@@ -131,7 +176,11 @@ function mrzLines(p) {
  * Codes an account of another configuration might use (marker CODES=ES): the node knows none of
  * them, its "Field Mapping" option maps them.
  */
-const SPANISH_CODES = { DOCUMENT_NUMBER: 'NUM_DOCUMENTO', BIRTH_DATE: 'FECHA_NACIMIENTO', EXPEDITOR: 'PAIS_EXPEDICION' };
+const SPANISH_CODES = {
+	DOCUMENT_NUMBER: 'NUM_DOCUMENTO',
+	BIRTH_DATE: 'FECHA_NACIMIENTO',
+	EXPEDITOR: 'PAIS_EXPEDICION',
+};
 
 /**
  * The automatic verification's field list for one person and outcome, as LINK's ICAR engine
@@ -156,9 +205,13 @@ function verificationFields(person, { result, sides, faceImage, noMatch, side2Fa
 		normal('SEX', person.gender),
 		normal(code('EXPEDITOR'), person.countryCodeOfIssuance),
 	];
-	if (person.documentType !== 'PASSPORT' && person.personalGovernmentId) fields.push(normal('ID_NUMBER', person.personalGovernmentId));
+	if (person.documentType !== 'PASSPORT' && person.personalGovernmentId)
+		fields.push(normal('ID_NUMBER', person.personalGovernmentId));
 	fields.push(normal('PLACE_OF_BIRTH', person.placeOfBirth));
-	if (person.address.addressLine1) fields.push(normal('ADDRESS', `${person.address.addressLine1}, ${person.address.addressLine2}`));
+	if (person.address.addressLine1)
+		fields.push(
+			normal('ADDRESS', `${person.address.addressLine1}, ${person.address.addressLine2}`),
+		);
 	fields.push(
 		...mrzLines(person).map((line) => normal('MRZ', line)),
 		normal('QUALITY_IMAGE_BLURRING', 'IQ_GOOD 11%'),
@@ -174,7 +227,8 @@ function verificationFields(person, { result, sides, faceImage, noMatch, side2Fa
 			fields.push(validation(check, ok && !(side === 2 && side2Fail === check) ? 'OK' : 'FAIL'));
 		}
 	}
-	if (sides === '2' || result === 'Warning') fields.push(validation('TEST_SIDE_CORRESPONDENCE', result === 'Warning' ? 'FAIL' : 'OK'));
+	if (sides === '2' || result === 'Warning')
+		fields.push(validation('TEST_SIDE_CORRESPONDENCE', result === 'Warning' ? 'FAIL' : 'OK'));
 	if (faceImage) {
 		fields.push(
 			validation('TEST_FACE_RECOGNITION_VALUE', noMatch ? 'FAIL' : 'OK'),
@@ -210,8 +264,21 @@ function extractedData(p) {
 			surname: p.surname,
 		},
 		address: {
-			parsedAddress: { addressLine1: p.address.addressLine1, addressLine2: p.address.addressLine2, addressLine3: '', addressLine4: '', city: p.address.city, postalCode: p.address.postalCode, stateOrProvince: p.address.stateOrProvince },
-			unparsedAddress: { addressLine1: p.address.addressLine1, addressLine2: p.address.addressLine2, addressLine3: '', addressLine4: '' },
+			parsedAddress: {
+				addressLine1: p.address.addressLine1,
+				addressLine2: p.address.addressLine2,
+				addressLine3: '',
+				addressLine4: '',
+				city: p.address.city,
+				postalCode: p.address.postalCode,
+				stateOrProvince: p.address.stateOrProvince,
+			},
+			unparsedAddress: {
+				addressLine1: p.address.addressLine1,
+				addressLine2: p.address.addressLine2,
+				addressLine3: '',
+				addressLine4: '',
+			},
 		},
 	};
 }
@@ -226,13 +293,35 @@ function manualCallbackData(outcome, person) {
 			documentInfo: {
 				acceptance: {
 					result: ' REJECTED',
-					reasons: ['GLARE', 'INCOMPLETE_DOCUMENT', 'NOT_VISIBLE_FOUR_CORNERS', 'NOT_VISIBLE_SECURITY_FEATURES', 'OUT_OF_FOCUS', 'POOR_CONTRAST', 'POOR_EXPOSURE', 'UNCLASSIFIED_DOCUMENT', 'UNREADABLE_FIELD', 'UNSUPPORTED_LANGUAGE'],
+					reasons: [
+						'GLARE',
+						'INCOMPLETE_DOCUMENT',
+						'NOT_VISIBLE_FOUR_CORNERS',
+						'NOT_VISIBLE_SECURITY_FEATURES',
+						'OUT_OF_FOCUS',
+						'POOR_CONTRAST',
+						'POOR_EXPOSURE',
+						'UNCLASSIFIED_DOCUMENT',
+						'UNREADABLE_FIELD',
+						'UNSUPPORTED_LANGUAGE',
+					],
 				},
 			},
 			faceComparisonInfo: {
 				acceptance: {
 					result: ' REJECTED',
-					reasons: ['POOR_CONTRAST', 'POOR_EXPOSURE', 'OUT_OF_FOCUS', 'GLARE', 'MISSING_SELFIE', 'MISSING_PORTRAIT', 'NOT_HUMAN_FACE', 'PARTIALLY_VISIBLE_HUMAN_FACE', 'SELFIE_NOT_LIVE', 'PORTRAIT_IS_FAKE'],
+					reasons: [
+						'POOR_CONTRAST',
+						'POOR_EXPOSURE',
+						'OUT_OF_FOCUS',
+						'GLARE',
+						'MISSING_SELFIE',
+						'MISSING_PORTRAIT',
+						'NOT_HUMAN_FACE',
+						'PARTIALLY_VISIBLE_HUMAN_FACE',
+						'SELFIE_NOT_LIVE',
+						'PORTRAIT_IS_FAKE',
+					],
 				},
 			},
 		};
@@ -244,9 +333,26 @@ function manualCallbackData(outcome, person) {
 				findings: {
 					documentApproval: 'NOT_APPROVED',
 					details: {
-						authenticity: { result: 'NOT_AUTHENTIC', reasons: ['EVIDENCE_OF_FORGERY_BIODATA_FONTS', 'EVIDENCE_OF_FORGERY_MRZ_FONTS', 'EVIDENCE_OF_FORGERY_PHOTO_ZONE', 'EVIDENCE_OF_FORGERY_SIGNATURE'] },
-						originality: { result: 'NOT_ORIGINAL', reasons: ['EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY', 'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE'] },
-						validity: { result: 'NOT_VALID', reasons: ['EVIDENCE_OF_FORGERY_MRZ_CHECKSUMS', 'EXPIRED_OR_INVALIDATED'] },
+						authenticity: {
+							result: 'NOT_AUTHENTIC',
+							reasons: [
+								'EVIDENCE_OF_FORGERY_BIODATA_FONTS',
+								'EVIDENCE_OF_FORGERY_MRZ_FONTS',
+								'EVIDENCE_OF_FORGERY_PHOTO_ZONE',
+								'EVIDENCE_OF_FORGERY_SIGNATURE',
+							],
+						},
+						originality: {
+							result: 'NOT_ORIGINAL',
+							reasons: [
+								'EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY',
+								'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE',
+							],
+						},
+						validity: {
+							result: 'NOT_VALID',
+							reasons: ['EVIDENCE_OF_FORGERY_MRZ_CHECKSUMS', 'EXPIRED_OR_INVALIDATED'],
+						},
 					},
 				},
 				extractedData: extractedData(person),
@@ -262,7 +368,11 @@ function manualCallbackData(outcome, person) {
 			acceptance: { result: 'ACCEPTED' },
 			findings: {
 				documentApproval: 'APPROVED',
-				details: { authenticity: { result: 'AUTHENTIC' }, originality: { result: 'ORIGINAL' }, validity: { result: 'VALID' } },
+				details: {
+					authenticity: { result: 'AUTHENTIC' },
+					originality: { result: 'ORIGINAL' },
+					validity: { result: 'VALID' },
+				},
 			},
 			extractedData: extractedData(person),
 		},
@@ -296,7 +406,11 @@ function postJson(url, body) {
 			{
 				method: 'POST',
 				timeout: CALLBACK_TIMEOUT_MS,
-				headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': payload.length, 'User-Agent': 'LINK-KYC-Sandbox/1.0' },
+				headers: {
+					'Content-Type': 'application/json; charset=utf-8',
+					'Content-Length': payload.length,
+					'User-Agent': 'LINK-KYC-Sandbox/1.0',
+				},
 			},
 			(res) => {
 				res.resume(); // the answer's body does not matter, only its status
@@ -328,7 +442,12 @@ module.exports = function createLink(sb) {
 			return ctx.json(500, { code: '003', message: 'Validation Error: Invalid credentials' });
 		}
 		const { token: value, lifetime } = sb.tokens.issue(vendor);
-		return ctx.json(200, { token: value, scopes: SCOPES, expiresIn: lifetime, token_type: 'bearer' });
+		return ctx.json(200, {
+			token: value,
+			scopes: SCOPES,
+			expiresIn: lifetime,
+			token_type: 'bearer',
+		});
 	}
 
 	function ping(ctx) {
@@ -340,25 +459,46 @@ module.exports = function createLink(sb) {
 		try {
 			body = JSON.parse(ctx.body.toString('utf8'));
 		} catch (err) {
-			return ctx.json(400, { id: null, code: '003', message: `Validation Error: Invalid JSON (${err.message})` });
+			return ctx.json(400, {
+				id: null,
+				code: '003',
+				message: `Validation Error: Invalid JSON (${err.message})`,
+			});
 		}
 		const requestId = body && typeof body.id === 'string' ? body.id : null;
 		let parsed;
 		try {
-			if (ctx.mediaType() !== 'application/json') throw new ValidationError('Content-Type must be application/json');
+			if (ctx.mediaType() !== 'application/json')
+				throw new ValidationError('Content-Type must be application/json');
 			parsed = readVerifyRequest(body);
 		} catch (err) {
 			if (!(err instanceof ValidationError)) throw err;
-			return ctx.json(400, { id: requestId, code: '003', message: `Validation Error: ${err.message}` });
+			return ctx.json(400, {
+				id: requestId,
+				code: '003',
+				message: `Validation Error: ${err.message}`,
+			});
 		}
 		const { request, images } = parsed;
-		ctx.noteFiles(images.map((img) => ({ name: img.name, filename: null, contentType: img.contentType, size: img.data.length })));
+		ctx.noteFiles(
+			images.map((img) => ({
+				name: img.name,
+				filename: null,
+				contentType: img.contentType,
+				size: img.data.length,
+			})),
+		);
 
 		const markers = {};
-		for (const img of images) for (const [k, v] of Object.entries(markersOf(img.data))) if (!(k in markers)) markers[k] = v;
+		for (const img of images)
+			for (const [k, v] of Object.entries(markersOf(img.data))) if (!(k in markers)) markers[k] = v;
 		if (markers.ERROR !== undefined) {
 			if (markers.ERROR === '503') return ctx.json(503, undefined);
-			return ctx.json(500, { id: request.id, code: '001', message: 'Unknown Error: Error processing request' });
+			return ctx.json(500, {
+				id: request.id,
+				code: '001',
+				message: 'Unknown Error: Error processing request',
+			});
 		}
 
 		const person = people.pick(people.linkDocuments, markers.PERSON);
@@ -366,11 +506,26 @@ module.exports = function createLink(sb) {
 		const outcome = choice(markers.MANUAL, ['APPROVED', 'NOT_APPROVED', 'REJECTED'], 'APPROVED');
 		const manual = request.manualVerification === true;
 		const certify = request.certify === true;
-		verifications.set(request.id, { id: request.id, result: manual ? 'Manual' : result, person, certificate: null });
+		verifications.set(request.id, {
+			id: request.id,
+			result: manual ? 'Manual' : result,
+			person,
+			certificate: null,
+		});
 		ctx.note('process', manual ? 'Manual' : 'Automatic');
-		scheduleCallbacks(request, { manual, certify, outcome, person, result: manual ? outcome : result });
+		scheduleCallbacks(request, {
+			manual,
+			certify,
+			outcome,
+			person,
+			result: manual ? outcome : result,
+		});
 
-		if (manual) return ctx.json(200, { id: request.id, idVerification: { status: 'Processing', process: 'Manual' } });
+		if (manual)
+			return ctx.json(200, {
+				id: request.id,
+				idVerification: { status: 'Processing', process: 'Manual' },
+			});
 		const answer = {
 			id: request.id,
 			idVerification: {
@@ -412,7 +567,9 @@ module.exports = function createLink(sb) {
 					id: request.id,
 					service: 'Certification',
 					status: 'Completed',
-					data: { urlCertificateFile: `${sb.url()}/link/certificate/${encodeURIComponent(request.id)}` },
+					data: {
+						urlCertificateFile: `${sb.url()}/link/certificate/${encodeURIComponent(request.id)}`,
+					},
 				});
 			}
 		});
@@ -420,7 +577,15 @@ module.exports = function createLink(sb) {
 
 	async function send(url, body) {
 		const generation = sb.generation();
-		const record = { t: Date.now(), id: body.id, service: body.service, url, status: null, error: null, body };
+		const record = {
+			t: Date.now(),
+			id: body.id,
+			service: body.service,
+			url,
+			status: null,
+			error: null,
+			body,
+		};
 		if (!url) {
 			record.error = 'skipped: empty callback URL and no linkDefaultCallbackUrl';
 			sb.recordCallback(record, generation);
@@ -432,11 +597,17 @@ module.exports = function createLink(sb) {
 		let outcome;
 		record.attempts = 0;
 		for (let attempt = 0; attempt < attempts; attempt++) {
-			if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+			if (attempt > 0)
+				await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
 			const started = Date.now();
 			outcome = await postJson(url, body);
 			record.attempts++;
-			if (attempt === 0) record.firstAttempt = { status: outcome.status ?? null, error: outcome.error ?? null, durationMs: Date.now() - started };
+			if (attempt === 0)
+				record.firstAttempt = {
+					status: outcome.status ?? null,
+					error: outcome.error ?? null,
+					durationMs: Date.now() - started,
+				};
 			if (outcome.status >= 200 && outcome.status < 300) break;
 		}
 		record.status = outcome.status ?? null;
@@ -456,9 +627,21 @@ module.exports = function createLink(sb) {
 		{ method: 'POST', path: '/auth/token', name: 'token', service: false, handler: token },
 		{ method: 'POST', path: '/ping', name: 'ping', handler: ping },
 		{ method: 'POST', path: '/identity/verify', name: 'verify', auth: true, handler: verify },
-		{ method: 'GET', path: /^\/certificate\/([^/]+)$/, name: 'certificate', auth: true, handler: certificate },
+		{
+			method: 'GET',
+			path: /^\/certificate\/([^/]+)$/,
+			name: 'certificate',
+			auth: true,
+			handler: certificate,
+		},
 		// the seed's "URL" line names /identity/{request_id} for the same download
-		{ method: 'GET', path: /^\/identity\/([^/]+)$/, name: 'certificate', auth: true, handler: certificate },
+		{
+			method: 'GET',
+			path: /^\/identity\/([^/]+)$/,
+			name: 'certificate',
+			auth: true,
+			handler: certificate,
+		},
 	];
 
 	return {
@@ -471,14 +654,20 @@ module.exports = function createLink(sb) {
 		// seed 003: a 401 carries a JSON content type and no body
 		unauthorized: (ctx) => ctx.json(401, undefined),
 		errorBody(err) {
-			if (err instanceof MultipartError || err.status === 400 || err.status === 413 || err.status === 415) {
+			if (
+				err instanceof MultipartError ||
+				err.status === 400 ||
+				err.status === 413 ||
+				err.status === 415
+			) {
 				return { id: null, code: '003', message: `Validation Error: ${err.message}` };
 			}
 			if (err.status === 404 || err.status === 405) return undefined;
 			return { code: '001', message: `Unknown Error: ${err.message}` };
 		},
 		faultBody(kind) {
-			if (kind === '500') return { code: '001', message: 'Unknown Error: Error processing request' };
+			if (kind === '500')
+				return { code: '001', message: 'Unknown Error: Error processing request' };
 			return undefined; // 429 and 503: empty JSON body, like the seed's 503
 		},
 	};

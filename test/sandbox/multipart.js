@@ -38,7 +38,8 @@ function boundaryOf(contentType) {
 	}
 	const boundary = params.boundary;
 	if (!boundary) throw new MultipartError('multipart/form-data without a boundary parameter');
-	if (boundary.length > 70 || /[\r\n]/.test(boundary)) throw new MultipartError('invalid multipart boundary');
+	if (boundary.length > 70 || /[\r\n]/.test(boundary))
+		throw new MultipartError('invalid multipart boundary');
 	return boundary;
 }
 
@@ -57,14 +58,17 @@ function parsePartHeaders(block, index) {
 	const headers = {};
 	for (const line of block.split('\r\n')) {
 		const colon = line.indexOf(':');
-		if (colon <= 0) throw new MultipartError(`part ${index}: malformed header line "${line.slice(0, 60)}"`);
+		if (colon <= 0)
+			throw new MultipartError(`part ${index}: malformed header line "${line.slice(0, 60)}"`);
 		headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 	}
 	const disposition = headers['content-disposition'];
 	if (!disposition) throw new MultipartError(`part ${index}: no Content-Disposition header`);
 	const { type, params } = parseHeaderValue(disposition);
-	if (type !== 'form-data') throw new MultipartError(`part ${index}: Content-Disposition is "${type}", expected form-data`);
-	if (params.name === undefined || params.name === '') throw new MultipartError(`part ${index}: Content-Disposition has no name`);
+	if (type !== 'form-data')
+		throw new MultipartError(`part ${index}: Content-Disposition is "${type}", expected form-data`);
+	if (params.name === undefined || params.name === '')
+		throw new MultipartError(`part ${index}: Content-Disposition has no name`);
 	let filename = null;
 	if (params['filename*'] !== undefined) filename = decodeFilenameStar(params['filename*']);
 	else if (params.filename !== undefined) filename = params.filename;
@@ -88,7 +92,9 @@ function parseMultipart(body, contentType, options = {}) {
 	if (options.contentLength !== undefined && options.contentLength !== null) {
 		const declared = Number(options.contentLength);
 		if (!Number.isInteger(declared) || declared !== body.length) {
-			throw new MultipartError(`Content-Length mismatch: declared ${options.contentLength}, received ${body.length} bytes`);
+			throw new MultipartError(
+				`Content-Length mismatch: declared ${options.contentLength}, received ${body.length} bytes`,
+			);
 		}
 	}
 	const opening = Buffer.from(`--${boundary}`, 'latin1');
@@ -105,7 +111,8 @@ function parseMultipart(body, contentType, options = {}) {
 		const after = body.subarray(pos, pos + 2).toString('latin1');
 		if (after === '--') {
 			const rest = body.subarray(pos + 2).toString('latin1');
-			if (rest !== '' && rest !== '\r\n') throw new MultipartError('unexpected data after the closing boundary');
+			if (rest !== '' && rest !== '\r\n')
+				throw new MultipartError('unexpected data after the closing boundary');
 			break;
 		}
 		if (after !== '\r\n') throw new MultipartError('malformed boundary line');
@@ -121,7 +128,9 @@ function parseMultipart(body, contentType, options = {}) {
 		pos = next + delimiter.length;
 	}
 	if (parts.length === 0) throw new MultipartError('multipart body has no parts');
-	const fields = parts.filter((p) => p.filename === null).map((p) => ({ name: p.name, value: p.data.toString('utf8') }));
+	const fields = parts
+		.filter((p) => p.filename === null)
+		.map((p) => ({ name: p.name, value: p.data.toString('utf8') }));
 	const files = parts.filter((p) => p.filename !== null);
 	return { parts, fields, files };
 }

@@ -25,7 +25,9 @@ function buildPdf({ title, lines = [], date = new Date() }) {
 		`${pdfString(title)} Tj`,
 		'/F1 11 Tf',
 		'0 -30 Td',
-		...lines.flatMap((line, i) => (i === 0 ? [`${pdfString(line)} Tj`] : ['0 -16 Td', `${pdfString(line)} Tj`])),
+		...lines.flatMap((line, i) =>
+			i === 0 ? [`${pdfString(line)} Tj`] : ['0 -16 Td', `${pdfString(line)} Tj`],
+		),
 		'ET',
 	].join('\n');
 	const contentBytes = Buffer.from(content, 'latin1');
@@ -65,7 +67,9 @@ function buildPdf({ title, lines = [], date = new Date() }) {
 	// Each xref entry is exactly 20 bytes: 10-digit offset, 5-digit generation, type, EOL.
 	push(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`);
 	for (const off of offsets) push(`${String(off).padStart(10, '0')} 00000 n \n`);
-	push(`trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+	push(
+		`trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`,
+	);
 	return Buffer.concat(chunks, length);
 }
 
@@ -78,10 +82,16 @@ function certificatePdf({ id, result, person, certifiedAt = new Date() }) {
 	];
 	if (person) {
 		lines.push(`Holder: ${person.fullName}`);
-		lines.push(`Document: ${person.documentType} ${person.documentNumber} (${person.countryCodeOfIssuance})`);
+		lines.push(
+			`Document: ${person.documentType} ${person.documentNumber} (${person.countryCodeOfIssuance})`,
+		);
 	}
 	lines.push('Issued by the n8n-nodes-kyc vendor sandbox. Not a real certificate.');
-	return buildPdf({ title: 'LINK Mobility KYC - Certificate of identity verification', lines, date: certifiedAt });
+	return buildPdf({
+		title: 'LINK Mobility KYC - Certificate of identity verification',
+		lines,
+		date: certifiedAt,
+	});
 }
 
 module.exports = { buildPdf, certificatePdf };

@@ -194,7 +194,13 @@ const linkDocuments = [
 		surname: 'GARCIA DE TODOS LOS SANTOS',
 		icarSurnames: ['GARCIA', 'DE TODOS LOS SANTOS'], // LINK's automatic answer: one SURNAME field each
 		fullName: 'LUIS ALBERTO GARCIA DE TODOS LOS SANTOS',
-		address: { addressLine1: 'CALLE SIN NOMBRE, 34 23º 17', addressLine2: '28001 MADRID', city: 'MADRID', postalCode: '28001', stateOrProvince: 'MAD' },
+		address: {
+			addressLine1: 'CALLE SIN NOMBRE, 34 23º 17',
+			addressLine2: '28001 MADRID',
+			city: 'MADRID',
+			postalCode: '28001',
+			stateOrProvince: 'MAD',
+		},
 	},
 	{
 		documentType: 'IDENTITY_CARD',
@@ -216,7 +222,13 @@ const linkDocuments = [
 		surname: 'LOPEZ FERNANDEZ',
 		icarSurnames: ['LOPEZ', 'FERNANDEZ'],
 		fullName: 'MARIA CARMEN LOPEZ FERNANDEZ',
-		address: { addressLine1: 'CARRER DE MALLORCA, 401 3º 2ª', addressLine2: '08013 BARCELONA', city: 'BARCELONA', postalCode: '08013', stateOrProvince: 'B' },
+		address: {
+			addressLine1: 'CARRER DE MALLORCA, 401 3º 2ª',
+			addressLine2: '08013 BARCELONA',
+			city: 'BARCELONA',
+			postalCode: '08013',
+			stateOrProvince: 'B',
+		},
 	},
 	{
 		documentType: 'PASSPORT',

@@ -11,8 +11,38 @@ const people = require('./people');
 const { isJpeg, isPng, markersOf, makeJpeg } = require('../fixtures/images');
 
 // DRF BooleanField's accepted spellings (Progeny is a DRF service, so it is lenient here)
-const TRUE_VALUES = ['t', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', '1'];
-const FALSE_VALUES = ['f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '0'];
+const TRUE_VALUES = [
+	't',
+	'T',
+	'y',
+	'Y',
+	'yes',
+	'Yes',
+	'YES',
+	'true',
+	'True',
+	'TRUE',
+	'on',
+	'On',
+	'ON',
+	'1',
+];
+const FALSE_VALUES = [
+	'f',
+	'F',
+	'n',
+	'N',
+	'no',
+	'No',
+	'NO',
+	'false',
+	'False',
+	'FALSE',
+	'off',
+	'Off',
+	'OFF',
+	'0',
+];
 const NATIONALITY_CODES = { UKRAINIAN: 'UKR', IRISH: 'IRL' };
 
 /** "1991-9-24" -> Date (UTC), or null for "None-None-None". */
@@ -23,7 +53,9 @@ function parseLooseDate(text) {
 
 function ageOn(birth, now = new Date()) {
 	let age = now.getUTCFullYear() - birth.getUTCFullYear();
-	const beforeBirthday = now.getUTCMonth() < birth.getUTCMonth() || (now.getUTCMonth() === birth.getUTCMonth() && now.getUTCDate() < birth.getUTCDate());
+	const beforeBirthday =
+		now.getUTCMonth() < birth.getUTCMonth() ||
+		(now.getUTCMonth() === birth.getUTCMonth() && now.getUTCDate() < birth.getUTCDate());
 	return beforeBirthday ? age - 1 : age;
 }
 
@@ -49,7 +81,9 @@ function yymmdd(text) {
 function passportMrz(p) {
 	const country = NATIONALITY_CODES[p.nationality] || 'XXX';
 	const clean = (s) => s.toUpperCase().replace(/[^A-Z]+/g, '<');
-	const line1 = `P<${country}${clean(p.lastName)}<<${clean(p.firstName)}`.padEnd(44, '<').slice(0, 44);
+	const line1 = `P<${country}${clean(p.lastName)}<<${clean(p.firstName)}`
+		.padEnd(44, '<')
+		.slice(0, 44);
 	const number = p.documentNumber.padEnd(9, '<');
 	const birth = yymmdd(p.dateOfBirth);
 	const expiry = yymmdd(p.dateOfExpiry);
@@ -93,14 +127,21 @@ module.exports = function createProgeny(sb) {
 		const image = parts.find((p) => p.name === 'passport_image');
 		const extend = parts.find((p) => p.name === 'extend_data' && p.filename === null);
 		// DRF ignores fields it does not know; the log shows them so a test can still notice
-		const ignored = parts.map((p) => p.name).filter((n) => n !== 'passport_image' && n !== 'extend_data');
+		const ignored = parts
+			.map((p) => p.name)
+			.filter((n) => n !== 'passport_image' && n !== 'extend_data');
 		if (ignored.length) ctx.note('ignoredFields', ignored);
 
 		if (!image) errors.passport_image = ['No file was submitted.'];
-		else if (image.filename === null) errors.passport_image = ['The submitted data was not a file. Check the encoding type on the form.'];
+		else if (image.filename === null)
+			errors.passport_image = [
+				'The submitted data was not a file. Check the encoding type on the form.',
+			];
 		else if (image.data.length === 0) errors.passport_image = ['The submitted file is empty.'];
 		else if (!isJpeg(image.data) && !isPng(image.data)) {
-			errors.passport_image = ['Upload a valid image. The file you uploaded was either not an image or a corrupted image.'];
+			errors.passport_image = [
+				'Upload a valid image. The file you uploaded was either not an image or a corrupted image.',
+			];
 		}
 		let extendData;
 		if (!extend) errors.extend_data = ['This field is required.'];
@@ -111,8 +152,12 @@ module.exports = function createProgeny(sb) {
 
 		const markers = markersOf(image.data);
 		const status = Number(markers.ERROR);
-		if (status >= 500 && status <= 599) return ctx.json(status, { detail: 'A server error occurred.' });
-		const pendingMs = markers.PENDING_MS !== undefined && Number.isFinite(Number(markers.PENDING_MS)) ? Number(markers.PENDING_MS) : sb.options.taskPendingMs;
+		if (status >= 500 && status <= 599)
+			return ctx.json(status, { detail: 'A server error occurred.' });
+		const pendingMs =
+			markers.PENDING_MS !== undefined && Number.isFinite(Number(markers.PENDING_MS))
+				? Number(markers.PENDING_MS)
+				: sb.options.taskPendingMs;
 		const task = {
 			id: crypto.randomUUID(),
 			createdAt: Date.now(),
@@ -170,7 +215,12 @@ module.exports = function createProgeny(sb) {
 		const status = taskStatus(t);
 		ctx.note('taskStatus', status);
 		if (status === 'PENDING' || status === 'STARTED') return ctx.json(200, { id: t.id, status });
-		if (status === 'FAILURE') return ctx.json(200, { id: t.id, status, result: { status: 422, error: 'Document could not be read' } });
+		if (status === 'FAILURE')
+			return ctx.json(200, {
+				id: t.id,
+				status,
+				result: { status: 422, error: 'Document could not be read' },
+			});
 		return ctx.json(200, { id: t.id, status, result: successResult(t) });
 	}
 
@@ -188,9 +238,21 @@ module.exports = function createProgeny(sb) {
 			rotateRefresh: true,
 			tokens: sb.tokens,
 		}),
-		{ method: 'POST', path: '/api/v3/services/ocr_passport/', name: 'ocrPassport', auth: true, handler: ocrPassport },
+		{
+			method: 'POST',
+			path: '/api/v3/services/ocr_passport/',
+			name: 'ocrPassport',
+			auth: true,
+			handler: ocrPassport,
+		},
 		{ method: 'GET', path: '/api/v3/services/task/', name: 'task', auth: true, handler: task },
-		{ method: 'GET', path: /^\/media\/portraits\/([0-9a-f-]+)\.jpg$/, name: 'portrait', service: false, handler: portrait },
+		{
+			method: 'GET',
+			path: /^\/media\/portraits\/([0-9a-f-]+)\.jpg$/,
+			name: 'portrait',
+			service: false,
+			handler: portrait,
+		},
 	];
 
 	return {
@@ -200,7 +262,8 @@ module.exports = function createProgeny(sb) {
 		reset() {
 			tasks = new Map();
 		},
-		unauthorized: (ctx) => drf.unauthorized(ctx, { detail: 'Given token not valid for any token type' }),
+		unauthorized: (ctx) =>
+			drf.unauthorized(ctx, { detail: 'Given token not valid for any token type' }),
 		errorBody: drf.errorBody,
 		faultBody: drf.faultBody,
 	};

@@ -13,7 +13,18 @@
  */
 const http = require('http');
 const { TokenStore, Faults, Counters, Timers } = require('./state');
-const { readBody, sendJson, sendBuffer, mediaType, decodeFormLike, parseJson, bearerOf, HttpError, MultipartError, MAX_BODY_BYTES } = require('./http-util');
+const {
+	readBody,
+	sendJson,
+	sendBuffer,
+	mediaType,
+	decodeFormLike,
+	parseJson,
+	bearerOf,
+	HttpError,
+	MultipartError,
+	MAX_BODY_BYTES,
+} = require('./http-util');
 const { parseMultipart } = require('./multipart');
 const createApptenticate = require('./apptenticate');
 const createLink = require('./link');
@@ -25,7 +36,8 @@ const VENDORS = ['apptenticate', 'link', 'progeny'];
 /** tokenLifetimeSeconds: one number for all vendors, or { vendor: seconds } over the defaults. */
 function lifetimesFrom(value, into = { ...DEFAULT_LIFETIMES }) {
 	if (typeof value === 'number') for (const v of VENDORS) into[v] = value;
-	else if (value && typeof value === 'object') for (const v of VENDORS) if (typeof value[v] === 'number') into[v] = value[v];
+	else if (value && typeof value === 'object')
+		for (const v of VENDORS) if (typeof value[v] === 'number') into[v] = value[v];
 	return into;
 }
 
@@ -90,7 +102,9 @@ function startSandbox(userOptions = {}) {
 				files: [],
 				auth: 'missing',
 			});
-			log(`callback ${record.service} -> ${record.url || '(none)'}: ${record.status ?? record.error}`);
+			log(
+				`callback ${record.service} -> ${record.url || '(none)'}: ${record.status ?? record.error}`,
+			);
 		},
 	};
 	const vendors = [createApptenticate(shared), createLink(shared), createProgeny(shared)];
@@ -112,7 +126,11 @@ function startSandbox(userOptions = {}) {
 			multipart() {
 				if (!multipart) {
 					try {
-						multipart = { value: parseMultipart(body, req.headers['content-type'], { contentLength: req.headers['content-length'] }) };
+						multipart = {
+							value: parseMultipart(body, req.headers['content-type'], {
+								contentLength: req.headers['content-length'],
+							}),
+						};
 					} catch (err) {
 						multipart = { error: err };
 					}
@@ -144,11 +162,18 @@ function startSandbox(userOptions = {}) {
 			if (type === 'multipart/form-data') {
 				for (const part of ctx.multipart().parts) {
 					if (part.filename === null) ctx.entry.fields.push(part.name);
-					else ctx.entry.files.push({ name: part.name, filename: part.filename, contentType: part.contentType, size: part.data.length });
+					else
+						ctx.entry.files.push({
+							name: part.name,
+							filename: part.filename,
+							contentType: part.contentType,
+							size: part.data.length,
+						});
 				}
 			} else if (type === 'application/json' && ctx.body.length) {
 				const parsed = JSON.parse(ctx.body.toString('utf8'));
-				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) ctx.entry.fields.push(...Object.keys(parsed));
+				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+					ctx.entry.fields.push(...Object.keys(parsed));
 			} else if (type === 'application/x-www-form-urlencoded') {
 				ctx.entry.fields.push(...new URLSearchParams(ctx.body.toString('utf8')).keys());
 			}
@@ -161,7 +186,9 @@ function startSandbox(userOptions = {}) {
 
 	async function handleVendor(req, res, url, vendor) {
 		const subpath = url.pathname.slice(vendor.prefix.length) || '/';
-		const matching = vendor.routes.map((r) => ({ route: r, match: matchPath(r.path, subpath) })).filter((m) => m.match);
+		const matching = vendor.routes
+			.map((r) => ({ route: r, match: matchPath(r.path, subpath) }))
+			.filter((m) => m.match);
 		const hit = matching.find((m) => m.route.method === req.method);
 		const route = hit ? hit.route : null;
 		const entry = {
@@ -255,7 +282,9 @@ function startSandbox(userOptions = {}) {
 			leave();
 			entry.status = res.headersSent ? res.statusCode : null;
 			entry.durationMs = Date.now() - entry.t;
-			log(`${req.method} ${url.pathname}${url.search} -> ${entry.status ?? 'no answer'} (${entry.durationMs} ms)`);
+			log(
+				`${req.method} ${url.pathname}${url.search} -> ${entry.status ?? 'no answer'} (${entry.durationMs} ms)`,
+			);
 		};
 		const end = res.end;
 		res.end = function endAndSettle(...args) {
@@ -292,9 +321,12 @@ function startSandbox(userOptions = {}) {
 
 	/** Options that may change while running (POST /__sandbox/config). */
 	function configure(patch = {}) {
-		if (patch.tokenLifetimeSeconds !== undefined) lifetimesFrom(patch.tokenLifetimeSeconds, options.tokenLifetimes);
-		for (const key of ['callbackDelayMs', 'taskPendingMs', 'callbackAttempts']) if (typeof patch[key] === 'number') options[key] = patch[key];
-		if (typeof patch.linkDefaultCallbackUrl === 'string') options.linkDefaultCallbackUrl = patch.linkDefaultCallbackUrl;
+		if (patch.tokenLifetimeSeconds !== undefined)
+			lifetimesFrom(patch.tokenLifetimeSeconds, options.tokenLifetimes);
+		for (const key of ['callbackDelayMs', 'taskPendingMs', 'callbackAttempts'])
+			if (typeof patch[key] === 'number') options[key] = patch[key];
+		if (typeof patch.linkDefaultCallbackUrl === 'string')
+			options.linkDefaultCallbackUrl = patch.linkDefaultCallbackUrl;
 		return currentConfig();
 	}
 
@@ -321,7 +353,11 @@ function startSandbox(userOptions = {}) {
 					return sendJson(res, 200, { status: 'ok', url: baseUrl });
 				case 'GET /__sandbox/log': {
 					const vendor = url.searchParams.get('vendor');
-					return sendJson(res, 200, vendor ? requests.filter((r) => r.vendor === vendor) : requests);
+					return sendJson(
+						res,
+						200,
+						vendor ? requests.filter((r) => r.vendor === vendor) : requests,
+					);
 				}
 				case 'GET /__sandbox/counters':
 					return sendJson(res, 200, counters.snapshot());
@@ -361,14 +397,21 @@ function startSandbox(userOptions = {}) {
 	async function handle(req, res) {
 		const url = new URL(req.url, 'http://sandbox.invalid');
 		try {
-			if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/')) return await handleControl(req, res, url);
-			const vendor = vendors.find((v) => url.pathname === v.prefix || url.pathname.startsWith(`${v.prefix}/`));
+			if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/'))
+				return await handleControl(req, res, url);
+			const vendor = vendors.find(
+				(v) => url.pathname === v.prefix || url.pathname.startsWith(`${v.prefix}/`),
+			);
 			if (vendor) return await handleVendor(req, res, url, vendor);
 			req.resume();
-			return sendJson(res, 404, { detail: 'Not found.', sandbox: `no vendor at ${url.pathname}; use /apptenticate, /link, /progeny or /__sandbox` });
+			return sendJson(res, 404, {
+				detail: 'Not found.',
+				sandbox: `no vendor at ${url.pathname}; use /apptenticate, /link, /progeny or /__sandbox`,
+			});
 		} catch (err) {
 			log(`unexpected error: ${err.stack}`);
-			if (!res.headersSent) sendJson(res, 500, { detail: 'sandbox internal error', error: err.message });
+			if (!res.headersSent)
+				sendJson(res, 500, { detail: 'sandbox internal error', error: err.message });
 			else res.destroy();
 		}
 	}
@@ -430,7 +473,9 @@ function onClientError(err, socket) {
 	}
 	if (socket.writable && socket.bytesWritten === 0) {
 		const body = JSON.stringify({ detail: `Bad request (${err.code || err.message})` });
-		socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+		socket.end(
+			`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+		);
 		return;
 	}
 	socket.destroy();
@@ -442,7 +487,12 @@ function onClientError(err, socket) {
 
 function parseArgs(argv) {
 	const opts = {};
-	const numberFlags = { '--port': 'port', '--token-lifetime': 'tokenLifetimeSeconds', '--callback-delay': 'callbackDelayMs', '--task-pending': 'taskPendingMs' };
+	const numberFlags = {
+		'--port': 'port',
+		'--token-lifetime': 'tokenLifetimeSeconds',
+		'--callback-delay': 'callbackDelayMs',
+		'--task-pending': 'taskPendingMs',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);

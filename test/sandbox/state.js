@@ -12,7 +12,10 @@ class TokenStore {
 	}
 
 	issue(vendor, kind = 'access') {
-		const lifetime = kind === 'access' ? this.lifetimes[vendor] : Math.max(REFRESH_LIFETIME_SECONDS, this.lifetimes[vendor]);
+		const lifetime =
+			kind === 'access'
+				? this.lifetimes[vendor]
+				: Math.max(REFRESH_LIFETIME_SECONDS, this.lifetimes[vendor]);
 		const prefix = kind === 'access' ? `sbx-${vendor}` : `sbx-${vendor}-refresh`;
 		const token = `${prefix}-${crypto.randomBytes(18).toString('base64url')}`;
 		this.tokens.set(token, { vendor, kind, expiresAt: Date.now() + lifetime * 1000 });
@@ -60,13 +63,17 @@ class Faults {
 	add(spec) {
 		if (!spec || typeof spec !== 'object') throw new Error('fault must be an object');
 		const kind = String(spec.kind);
-		if (!FAULT_KINDS.includes(kind)) throw new Error(`fault kind must be one of ${FAULT_KINDS.join(', ')}`);
+		if (!FAULT_KINDS.includes(kind))
+			throw new Error(`fault kind must be one of ${FAULT_KINDS.join(', ')}`);
 		const times = spec.times === undefined ? 1 : Number(spec.times);
-		if (!Number.isInteger(times) || times < 1) throw new Error('fault times must be an integer >= 1');
+		if (!Number.isInteger(times) || times < 1)
+			throw new Error('fault times must be an integer >= 1');
 		const status = spec.status === undefined ? 302 : Number(spec.status);
 		if (kind === 'redirect') {
-			if (typeof spec.location !== 'string' || spec.location === '') throw new Error('a redirect fault needs a "location"');
-			if (!REDIRECT_STATUSES.includes(status)) throw new Error(`a redirect fault's status must be one of ${REDIRECT_STATUSES.join(', ')}`);
+			if (typeof spec.location !== 'string' || spec.location === '')
+				throw new Error('a redirect fault needs a "location"');
+			if (!REDIRECT_STATUSES.includes(status))
+				throw new Error(`a redirect fault's status must be one of ${REDIRECT_STATUSES.join(', ')}`);
 		}
 		const fault = {
 			id: ++this.seq,
@@ -85,7 +92,9 @@ class Faults {
 
 	/** Uses up and returns the first fault matching this request, or null. */
 	take(method, path) {
-		const fault = this.active.find((f) => path.includes(f.path) && (!f.method || f.method === method));
+		const fault = this.active.find(
+			(f) => path.includes(f.path) && (!f.method || f.method === method),
+		);
 		if (!fault) return null;
 		fault.remaining--;
 		if (fault.remaining <= 0) this.active = this.active.filter((f) => f !== fault);
@@ -110,7 +119,9 @@ class Counters {
 
 	clear() {
 		this.counts = {};
-		this.inFlight = Object.fromEntries(this.vendors.map((v) => [v, this.inFlight ? this.inFlight[v] || 0 : 0]));
+		this.inFlight = Object.fromEntries(
+			this.vendors.map((v) => [v, this.inFlight ? this.inFlight[v] || 0 : 0]),
+		);
 		// requests still running across a reset keep counting, so start the maximum from them
 		this.maxInFlight = { ...this.inFlight };
 	}
@@ -121,7 +132,8 @@ class Counters {
 
 	enter(vendor) {
 		this.inFlight[vendor]++;
-		if (this.inFlight[vendor] > this.maxInFlight[vendor]) this.maxInFlight[vendor] = this.inFlight[vendor];
+		if (this.inFlight[vendor] > this.maxInFlight[vendor])
+			this.maxInFlight[vendor] = this.inFlight[vendor];
 	}
 
 	leave(vendor) {

@@ -29,7 +29,12 @@ class Execution {
 	}
 
 	static fromApi(execution, version) {
-		const run = { data: execution.data, status: execution.status, finished: execution.finished, mode: execution.mode };
+		const run = {
+			data: execution.data,
+			status: execution.status,
+			finished: execution.finished,
+			mode: execution.mode,
+		};
 		const e = new Execution({ workflowId: execution.workflowId, version, run });
 		e.id = execution.id;
 		e.finishedAt = execution.stoppedAt ?? null;
@@ -65,7 +70,8 @@ class Execution {
 		const { code, signal } = this.result;
 		const how = signal ? `signal ${signal}` : `exit ${code}`;
 		if (!this.run) return `n8n execute printed no run JSON (${how})`;
-		if (signal || (this.ok && code !== 0)) return `n8n execute printed a complete run (status ${this.status}), then ended with ${how}`;
+		if (signal || (this.ok && code !== 0))
+			return `n8n execute printed a complete run (status ${this.status}), then ended with ${how}`;
 		return null;
 	}
 
@@ -76,7 +82,10 @@ class Execution {
 	/** The items a node put on one of its outputs (0: main / success, 1: error output). */
 	items(nodeName, output = 0, runIndex = 0) {
 		const runs = this.nodeRuns(nodeName);
-		if (!runs[runIndex]) throw new Error(`node "${nodeName}" did not run (nodes that ran: ${Object.keys(this.run?.data?.resultData?.runData ?? {}).join(', ') || 'none'})\n${this.describe()}`);
+		if (!runs[runIndex])
+			throw new Error(
+				`node "${nodeName}" did not run (nodes that ran: ${Object.keys(this.run?.data?.resultData?.runData ?? {}).join(', ') || 'none'})\n${this.describe()}`,
+			);
 		return runs[runIndex].data?.main?.[output] ?? [];
 	}
 
@@ -92,9 +101,14 @@ class Execution {
 	/** A short account for assertion messages: status, error, process output tail. */
 	describe() {
 		const parts = [`workflow ${this.workflowId} on n8n ${this.version}: status ${this.status}`];
-		if (this.error) parts.push(`error: ${this.error.message}${this.error.description ? ` (${this.error.description})` : ''}`);
+		if (this.error)
+			parts.push(
+				`error: ${this.error.message}${this.error.description ? ` (${this.error.description})` : ''}`,
+			);
 		if (this.result) {
-			parts.push(`exit ${this.result.code} signal ${this.result.signal}, ${this.result.ms} ms, log ${this.result.logFile}`);
+			parts.push(
+				`exit ${this.result.code} signal ${this.result.signal}, ${this.result.ms} ms, log ${this.result.logFile}`,
+			);
 			if (!this.ok) parts.push(tail(`${this.result.stdout}\n${this.result.stderr}`, 25));
 		}
 		return parts.join('\n');
@@ -107,7 +121,9 @@ const tail = (text, n = 40) =>
 		.trim()
 		.split('\n')
 		.slice(-n)
-		.map((line) => (line.length > 300 ? `${line.slice(0, 300)}… (${line.length} characters)` : line))
+		.map((line) =>
+			line.length > 300 ? `${line.slice(0, 300)}… (${line.length} characters)` : line,
+		)
 		.join('\n');
 
 module.exports = { parseExecuteOutput, Execution, tail };

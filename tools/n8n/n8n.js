@@ -14,7 +14,12 @@ const { parseExecuteOutput, Execution, tail } = require('./execution');
 const ENCRYPTION_KEY = 'n8n-nodes-kyc-e2e-encryption-key';
 /** What `n8n start` prints once it has activated the published workflows (both versions). */
 const ACTIVATED = 'Editor is now accessible via:';
-const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', password: 'KycDev-2024!' };
+const OWNER = {
+	email: 'dev@example.com',
+	firstName: 'Dev',
+	lastName: 'Owner',
+	password: 'KycDev-2024!',
+};
 
 /** n8n processes still running, so that a dying test process can take them along. */
 const liveChildren = new Set();
@@ -36,7 +41,10 @@ function killChildrenOnExit() {
 		for (const child of liveChildren) killGroup(child, 'SIGKILL');
 	};
 	process.once('exit', killAll);
-	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+	for (const [signal, code] of [
+		['SIGINT', 130],
+		['SIGTERM', 143],
+	]) {
 		process.once(signal, () => {
 			killAll();
 			process.exit(code);
@@ -45,7 +53,8 @@ function killChildrenOnExit() {
 }
 
 /** Variables of the caller's shell that would change how n8n behaves: never passed on. */
-const FOREIGN_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_PATH$|npm_)/;
+const FOREIGN_ENV =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_PATH$|npm_)/;
 
 class N8n {
 	/**
@@ -59,8 +68,14 @@ class N8n {
 	 * @param {object} [o.env] extra environment
 	 */
 	constructor({ version, nodeHome, userFolder, port, env = {}, encryptionKey = ENCRYPTION_KEY }) {
-		if (`${fs.realpathSync(path.dirname(path.resolve(userFolder)))}${path.sep}`.startsWith(`${REPO}${path.sep}`)) {
-			throw new Error(`the n8n user folder ${userFolder} is inside the repository: the package would load n8n-workflow and zod from its node_modules`);
+		if (
+			`${fs.realpathSync(path.dirname(path.resolve(userFolder)))}${path.sep}`.startsWith(
+				`${REPO}${path.sep}`,
+			)
+		) {
+			throw new Error(
+				`the n8n user folder ${userFolder} is inside the repository: the package would load n8n-workflow and zod from its node_modules`,
+			);
 		}
 		this.version = version;
 		this.major = majorOf(version);
@@ -89,7 +104,8 @@ class N8n {
 	/** The environment of every n8n process of this instance (n8n-notes, "Running real n8n"). */
 	env(brokerPort) {
 		const env = {};
-		for (const [key, value] of Object.entries(process.env)) if (!FOREIGN_ENV.test(key)) env[key] = value;
+		for (const [key, value] of Object.entries(process.env))
+			if (!FOREIGN_ENV.test(key)) env[key] = value;
 		Object.assign(env, {
 			PATH: pathWithNode(this.nodeHome),
 			N8N_USER_FOLDER: this.userFolder,
@@ -119,7 +135,10 @@ class N8n {
 
 	logFile(name) {
 		this.commandCount += 1;
-		return path.join(this.logDir, `${String(this.commandCount).padStart(3, '0')}-${name.replace(/[^\w.-]+/g, '_')}.log`);
+		return path.join(
+			this.logDir,
+			`${String(this.commandCount).padStart(3, '0')}-${name.replace(/[^\w.-]+/g, '_')}.log`,
+		);
 	}
 
 	/**
@@ -173,10 +192,16 @@ class N8n {
 		const ms = Date.now() - started;
 		const stdout = fs.readFileSync(outFile, 'utf8');
 		const stderr = fs.readFileSync(errFile, 'utf8');
-		fs.writeFileSync(logFile, `$ n8n ${args.join(' ')}\n# exit ${exit.code} signal ${exit.signal} after ${ms} ms${exit.timedOut ? ' (timed out, killed)' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`);
+		fs.writeFileSync(
+			logFile,
+			`$ n8n ${args.join(' ')}\n# exit ${exit.code} signal ${exit.signal} after ${ms} ms${exit.timedOut ? ' (timed out, killed)' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`,
+		);
 		fs.rmSync(outFile);
 		fs.rmSync(errFile);
-		if (exit.timedOut) throw new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (log: ${logFile})`);
+		if (exit.timedOut)
+			throw new Error(
+				`n8n ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (log: ${logFile})`,
+			);
 		return { code: exit.code, signal: exit.signal, stdout, stderr, ms, logFile };
 	}
 
@@ -184,7 +209,9 @@ class N8n {
 	async cliOk(args, options) {
 		const result = await this.cli(args, options);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}, signal ${result.signal}):\n${tail(result.stdout + result.stderr)}\n(log: ${result.logFile})`);
+			throw new Error(
+				`n8n ${args.join(' ')} failed (exit ${result.code}, signal ${result.signal}):\n${tail(result.stdout + result.stderr)}\n(log: ${result.logFile})`,
+			);
 		}
 		return result;
 	}
@@ -197,15 +224,34 @@ class N8n {
 		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
 		const manifest = path.join(nodesDir, 'package.json');
-		if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`);
+		if (!fs.existsSync(manifest))
+			fs.writeFileSync(
+				manifest,
+				`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`,
+			);
 		const env = this.env(0);
-		const result = await run('npm', ['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz], { cwd: nodesDir, env });
+		const result = await run(
+			'npm',
+			[
+				'install',
+				'--omit=peer',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+				tgz,
+			],
+			{ cwd: nodesDir, env },
+		);
 		fs.writeFileSync(this.logFile('npm-install'), `${result.stdout}\n${result.stderr}`);
-		if (result.code !== 0) throw new Error(`npm install ${tgz} failed:\n${tail(result.stdout + result.stderr)}`);
+		if (result.code !== 0)
+			throw new Error(`npm install ${tgz} failed:\n${tail(result.stdout + result.stderr)}`);
 		const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 		for (const dependency of ['n8n-workflow', 'zod']) {
 			if (fs.existsSync(path.join(nodesDir, 'node_modules', dependency))) {
-				throw new Error(`npm installed ${dependency} next to the package: a user's install would not have it`);
+				throw new Error(
+					`npm installed ${dependency} next to the package: a user's install would not have it`,
+				);
 			}
 		}
 		return installed;
@@ -227,7 +273,8 @@ class N8n {
 		const dir = path.join(this.userFolder, 'import-workflows');
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
-		for (const workflow of workflows) fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+		for (const workflow of workflows)
+			fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 		return await this.cliOk(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
@@ -237,7 +284,10 @@ class N8n {
 	 * alone is not trusted: the JSON n8n prints is (see Execution.anomaly).
 	 */
 	async execute(workflowId, { timeoutMs } = {}) {
-		if (this.server) throw new Error('n8n execute while the server runs would share its database: stop the server first');
+		if (this.server)
+			throw new Error(
+				'n8n execute while the server runs would share its database: stop the server first',
+			);
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
 		const run = parseExecuteOutput(result.stdout);
 		return new Execution({ workflowId, version: this.version, result, run });
@@ -245,7 +295,8 @@ class N8n {
 
 	/** Makes a trigger workflow live for the next `n8n start` (the server must be stopped). */
 	async publish(workflowId) {
-		if (this.server) throw new Error('publish with the server stopped: n8n reads activation at start-up');
+		if (this.server)
+			throw new Error('publish with the server stopped: n8n reads activation at start-up');
 		return this.major >= 2
 			? await this.cliOk(['publish:workflow', `--id=${workflowId}`])
 			: await this.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
@@ -266,7 +317,9 @@ class N8n {
 			}),
 		);
 		fs.closeSync(log);
-		const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+		const exited = new Promise((resolve) =>
+			child.once('exit', (code, signal) => resolve({ code, signal })),
+		);
 		this.server = { child, exited, logFile, startedAt: Date.now() };
 		const deadline = Date.now() + timeoutMs;
 		let early = null;
@@ -276,7 +329,9 @@ class N8n {
 		while (Date.now() < deadline) {
 			if (early) {
 				this.server = null;
-				throw new Error(`n8n start exited (${JSON.stringify(early)}) before it was ready:\n${tail(fs.readFileSync(logFile, 'utf8'))}`);
+				throw new Error(
+					`n8n start exited (${JSON.stringify(early)}) before it was ready:\n${tail(fs.readFileSync(logFile, 'utf8'))}`,
+				);
 			}
 			// n8n prints this line after it has activated the published workflows (registered their
 			// webhooks), which it does after /healthz/readiness answers; the log is a file, so
@@ -284,8 +339,13 @@ class N8n {
 			if (fs.readFileSync(logFile, 'utf8').includes(ACTIVATED)) {
 				try {
 					// and 1.x answers /healthz/readiness before it mounts its REST API: wait for both.
-					const ready = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
-					const answer = ready.status === 200 ? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(5000) }) : ready;
+					const ready = await fetch(`${this.url}/healthz/readiness`, {
+						signal: AbortSignal.timeout(5000),
+					});
+					const answer =
+						ready.status === 200
+							? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(5000) })
+							: ready;
 					if (answer.status === 200) {
 						this.server.readyMs = Date.now() - this.server.startedAt;
 						return this;
@@ -338,7 +398,8 @@ class N8n {
 		} catch {
 			json = undefined;
 		}
-		if (!answer.ok) throw new Error(`${method} ${route} answered ${answer.status}: ${text.slice(0, 500)}`);
+		if (!answer.ok)
+			throw new Error(`${method} ${route} answered ${answer.status}: ${text.slice(0, 500)}`);
 		return json?.data ?? json;
 	}
 
@@ -353,7 +414,8 @@ class N8n {
 		const scopes = await this.rest('GET', '/rest/api-keys/scopes');
 		const created = await this.rest('POST', '/rest/api-keys', { label, scopes, expiresAt: null });
 		this.apiKeyValue = created.rawApiKey ?? created.apiKey;
-		if (!this.apiKeyValue) throw new Error(`POST /rest/api-keys gave no key: ${JSON.stringify(created).slice(0, 300)}`);
+		if (!this.apiKeyValue)
+			throw new Error(`POST /rest/api-keys gave no key: ${JSON.stringify(created).slice(0, 300)}`);
 		return this.apiKeyValue;
 	}
 
@@ -361,12 +423,17 @@ class N8n {
 		if (!this.apiKeyValue) throw new Error('createApiKey() first');
 		const answer = await fetch(`${this.url}/api/v1${route}`, {
 			method,
-			headers: { 'X-N8N-API-KEY': this.apiKeyValue, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+			headers: {
+				'X-N8N-API-KEY': this.apiKeyValue,
+				accept: 'application/json',
+				...(body ? { 'content-type': 'application/json' } : {}),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 			signal: AbortSignal.timeout(30_000),
 		});
 		const text = await answer.text();
-		if (!answer.ok) throw new Error(`${method} /api/v1${route} answered ${answer.status}: ${text.slice(0, 500)}`);
+		if (!answer.ok)
+			throw new Error(`${method} /api/v1${route} answered ${answer.status}: ${text.slice(0, 500)}`);
 		return text ? JSON.parse(text) : undefined;
 	}
 
@@ -396,7 +463,9 @@ class N8n {
 				}).catch(() => null);
 				if (answer && answer.status < 300) break;
 				if (Date.now() > deadline) {
-					throw new Error(`n8n did not register the webhook ${method} ${webhookPath} within ${timeoutMs / 1000} s (last answer ${answer?.status}):\n${this.serverLog().slice(-3000)}`);
+					throw new Error(
+						`n8n did not register the webhook ${method} ${webhookPath} within ${timeoutMs / 1000} s (last answer ${answer?.status}):\n${this.serverLog().slice(-3000)}`,
+					);
 				}
 				await sleep(250);
 			}
@@ -408,7 +477,11 @@ class N8n {
 	 * once n8n has registered the published workflows' webhooks, so a 404 is a wrong path.
 	 */
 	async callWebhook(webhookPath, init = {}, { timeoutMs = 180_000 } = {}) {
-		return await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, { method: 'POST', ...init, signal: AbortSignal.timeout(timeoutMs) });
+		return await fetch(`${this.url}/webhook/${webhookPath.replace(/^\/+/, '')}`, {
+			method: 'POST',
+			...init,
+			signal: AbortSignal.timeout(timeoutMs),
+		});
 	}
 }
 
@@ -419,8 +492,10 @@ class N8n {
 function productionWebhooks(workflow) {
 	return (workflow?.nodes ?? []).flatMap((node) => {
 		if (node.disabled) return [];
-		if (node.type === 'n8n-nodes-base.webhook') return [{ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' }];
-		if (node.type === `${PACKAGE_NAME}.linkTrigger`) return [{ path: `${node.webhookId}/link`, method: 'POST' }];
+		if (node.type === 'n8n-nodes-base.webhook')
+			return [{ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' }];
+		if (node.type === `${PACKAGE_NAME}.linkTrigger`)
+			return [{ path: `${node.webhookId}/link`, method: 'POST' }];
 		return [];
 	});
 }
@@ -445,10 +520,24 @@ function run(command, args, options) {
 		child.stdout.on('data', (c) => out.push(c));
 		child.stderr.on('data', (c) => err.push(c));
 		child.once('error', reject);
-		child.once('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+		child.once('close', (code) =>
+			resolve({
+				code,
+				stdout: Buffer.concat(out).toString(),
+				stderr: Buffer.concat(err).toString(),
+			}),
+		);
 	});
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { productionWebhooks, N8n, OWNER, ENCRYPTION_KEY, sleep, tail, killChildrenOnExit };
+module.exports = {
+	productionWebhooks,
+	N8n,
+	OWNER,
+	ENCRYPTION_KEY,
+	sleep,
+	tail,
+	killChildrenOnExit,
+};

@@ -37,7 +37,8 @@ function ensureN8n(versions, { quiet = false } = {}) {
 	const lines = result.stdout.trim().split('\n');
 	if (!quiet) for (const line of lines.slice(0, -1)) process.stderr.write(`${line}\n`);
 	const nodeHome = lines[lines.length - 1].trim();
-	if (!fs.existsSync(path.join(nodeHome, 'bin', 'node'))) throw new Error(`install-n8n.sh printed no Node home (got "${nodeHome}")`);
+	if (!fs.existsSync(path.join(nodeHome, 'bin', 'node')))
+		throw new Error(`install-n8n.sh printed no Node home (got "${nodeHome}")`);
 	return nodeHome;
 }
 
@@ -63,7 +64,9 @@ function buildAndPack(destination, { nodeHome, quiet = false } = {}) {
 	fs.mkdirSync(destination, { recursive: true });
 	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, env, stdio, encoding: 'utf8' });
 	if (build.status !== 0) {
-		throw new Error(`npm run build failed (exit ${build.status})${quiet ? `:\n${build.stdout}\n${build.stderr}` : ''}`);
+		throw new Error(
+			`npm run build failed (exit ${build.status})${quiet ? `:\n${build.stdout}\n${build.stderr}` : ''}`,
+		);
 	}
 	const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
 		cwd: REPO,

@@ -41,7 +41,8 @@ export async function biometryItem(
 ): Promise<INodeExecutionData> {
 	const operation = readParameter<BiometryOperation>(ctx, itemIndex, biometryOperation);
 	const options = readParameter<IDataObject>(ctx, itemIndex, biometryOptions);
-	const returnId = readOption(options, returnTransactionIdOption) === false ? undefined : pythonBoolean(true);
+	const returnId =
+		readOption(options, returnTransactionIdOption) === false ? undefined : pythonBoolean(true);
 	const device = readOption<string>(options, deviceOption) || undefined;
 	const readSelfie = async () =>
 		await readImageParameter(ctx, itemIndex, selfieImageProperty, APPTENTICATE_IMAGE_RULES);
@@ -59,7 +60,10 @@ export async function biometryItem(
 		documentType = 'id_card';
 		const selfie = await readSelfie();
 		if (readOption(options, endpointOption) === 'legacy') {
-			const names = LEGACY_FIELD_NAMES[readOption<keyof typeof LEGACY_FIELD_NAMES>(options, legacyFieldNamesOption)];
+			const names =
+				LEGACY_FIELD_NAMES[
+					readOption<keyof typeof LEGACY_FIELD_NAMES>(options, legacyFieldNamesOption)
+				];
 			answer = await apptenticatePost(
 				apptenticate,
 				readOption<string>(options, legacyPathOption) || (legacyPathOption.default as string),
@@ -79,7 +83,12 @@ export async function biometryItem(
 	} else {
 		const foreignDocumentType = readParameter<string>(ctx, itemIndex, foreignDocumentTypeProperty);
 		documentType = biometryDocumentType(foreignDocumentType);
-		const frontside = await readImageParameter(ctx, itemIndex, documentImageProperty, APPTENTICATE_IMAGE_RULES);
+		const frontside = await readImageParameter(
+			ctx,
+			itemIndex,
+			documentImageProperty,
+			APPTENTICATE_IMAGE_RULES,
+		);
 		const selfie = await readSelfie();
 		answer = await apptenticatePost(
 			apptenticate,
@@ -91,5 +100,12 @@ export async function biometryItem(
 	}
 
 	const fields = normalizeBiometryAnswer(operation, { documentType, documentNumber }, answer);
-	return { json: identityRecord('apptenticate', fields, answer, readOption(options, includeRawOption) !== false) };
+	return {
+		json: identityRecord(
+			'apptenticate',
+			fields,
+			answer,
+			readOption(options, includeRawOption) !== false,
+		),
+	};
 }

@@ -34,7 +34,12 @@ export async function ocrItem(
 	const withBack = hasBackside(documentType);
 	const validateSides = withBack && readParameter<boolean>(ctx, itemIndex, validateSidesProperty);
 
-	const frontside = await readImageParameter(ctx, itemIndex, frontImageProperty, APPTENTICATE_IMAGE_RULES);
+	const frontside = await readImageParameter(
+		ctx,
+		itemIndex,
+		frontImageProperty,
+		APPTENTICATE_IMAGE_RULES,
+	);
 	const backside = withBack
 		? await readImageParameter(ctx, itemIndex, backImageProperty, APPTENTICATE_IMAGE_RULES)
 		: undefined;
@@ -46,7 +51,8 @@ export async function ocrItem(
 		ENDPOINTS[documentType],
 		{
 			document_type: documentTypeValue,
-			return_id: readOption(options, returnTransactionIdOption) === false ? undefined : pythonBoolean(true),
+			return_id:
+				readOption(options, returnTransactionIdOption) === false ? undefined : pythonBoolean(true),
 			device: readOption<string>(options, deviceOption) || undefined,
 			validate_sides: validateSides ? pythonBoolean(true) : undefined,
 		},
@@ -54,5 +60,12 @@ export async function ocrItem(
 		itemIndex,
 	);
 	const fields = normalizeOcrAnswer(documentType, answer);
-	return { json: identityRecord('apptenticate', fields, answer, readOption(options, includeRawOption) !== false) };
+	return {
+		json: identityRecord(
+			'apptenticate',
+			fields,
+			answer,
+			readOption(options, includeRawOption) !== false,
+		),
+	};
 }

@@ -26,14 +26,23 @@ import {
 import type { LinkContext } from '../transport';
 
 /** The options of one item; wrong seconds name the item and the option, before anything is sent. */
-function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): WaitOptions {
+function readWaitOptions(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): WaitOptions {
 	return {
 		pollInterval: readSecondsOption(ctx, itemIndex, options, pollIntervalOption, false),
 		timeout: readSecondsOption(ctx, itemIndex, options, timeoutOption, false),
 	};
 }
 
-function locate(ctx: IExecuteFunctions, link: LinkContext, operation: string, itemIndex: number): CertificateLocation {
+function locate(
+	ctx: IExecuteFunctions,
+	link: LinkContext,
+	operation: string,
+	itemIndex: number,
+): CertificateLocation {
 	const item = `Item ${itemIndex + 1}`;
 	if (operation === 'byUrl') {
 		const input = requireText(
@@ -44,11 +53,15 @@ function locate(ctx: IExecuteFunctions, link: LinkContext, operation: string, it
 		);
 		const checked = checkCertificateUrl(link, input);
 		if ('problem' in checked) {
-			throw new NodeOperationError(ctx.getNode(), `${item}: "${certificateUrlProperty.displayName}" refused: ${checked.problem}`, {
-				itemIndex,
-				description:
-					'Use a certificate URL sent by LINK to this credential\'s environment, or the "Get by Request ID" operation.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`${item}: "${certificateUrlProperty.displayName}" refused: ${checked.problem}`,
+				{
+					itemIndex,
+					description:
+						'Use a certificate URL sent by LINK to this credential\'s environment, or the "Get by Request ID" operation.',
+				},
+			);
 		}
 		return checked.location;
 	}
@@ -77,7 +90,8 @@ export async function certificateItem(
 		const waitUntilReady = readOption(options, waitUntilReadyOption) === true;
 		const wait = waitUntilReady ? readWaitOptions(ctx, itemIndex, options) : undefined;
 		const operation = readParameter<string>(ctx, itemIndex, certificateOperation);
-		const property = readText(ctx, itemIndex, certificateBinaryProperty) || DEFAULT_CERTIFICATE_PROPERTY;
+		const property =
+			readText(ctx, itemIndex, certificateBinaryProperty) || DEFAULT_CERTIFICATE_PROPERTY;
 		const keepInputFields = readOption(options, keepInputFieldsOption) !== false;
 		const location = locate(ctx, link, operation, itemIndex);
 		const startedAt = Date.now();
@@ -89,7 +103,7 @@ export async function certificateItem(
 	const pdf = first.pdf ?? (await waitForCertificate(ctx, link, location, wait!, itemIndex, call));
 	const fileName = certificateFileName(location.requestId);
 	// The input's fields (the person's record) stay with the PDF, so no Merge is needed.
-	const input = keepInputFields ? ctx.getInputData()[itemIndex]?.json ?? {} : {};
+	const input = keepInputFields ? (ctx.getInputData()[itemIndex]?.json ?? {}) : {};
 	return {
 		json: { ...input, requestId: location.requestId, fileName, ready: true },
 		binary: { [property]: await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf') },

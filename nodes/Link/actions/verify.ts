@@ -1,6 +1,11 @@
 import { randomUUID } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { readImage, readImageParameter } from '../../shared/binaryImage';
 import type { ImageRules } from '../../shared/binaryImage';
 import { includeRawOption } from '../../shared/descriptions';
@@ -44,7 +49,11 @@ function imageRules(ctx: IExecuteFunctions, itemIndex: number, options: IDataObj
 type MappingRows = { mappings?: Array<{ code?: string; field?: string }> };
 
 /** The "Field Mapping" rows, checked: a row without a code or with an unknown field fails the item. */
-function fieldMapping(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): FieldMapping[] {
+function fieldMapping(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): FieldMapping[] {
 	return (readOption<MappingRows>(options, fieldMappingOption).mappings ?? []).map((row, index) => {
 		const code = String(row.code ?? '').trim();
 		const field = String(row.field ?? '').trim();
@@ -69,9 +78,16 @@ const isObject = (value: unknown): value is IDataObject =>
 	value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Reads an optional image: an empty property name means "not sent". */
-async function optionalImage(ctx: IExecuteFunctions, itemIndex: number, parameter: INodeProperties, rules: ImageRules) {
+async function optionalImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter: INodeProperties,
+	rules: ImageRules,
+) {
 	const property = readText(ctx, itemIndex, parameter);
-	return property === '' ? undefined : await readImage(ctx, itemIndex, property, parameter.displayName, rules);
+	return property === ''
+		? undefined
+		: await readImage(ctx, itemIndex, property, parameter.displayName, rules);
 }
 
 /**
@@ -130,7 +146,10 @@ export async function verifyItem(
 	const mapping = fieldMapping(ctx, itemIndex, options);
 	const body = await buildVerifyBody(ctx, itemIndex, options);
 	const requestId = body.id as string;
-	const answer = await linkRequest(link, 'POST', '/identity/verify', body, { itemIndex, requestId });
+	const answer = await linkRequest(link, 'POST', '/identity/verify', body, {
+		itemIndex,
+		requestId,
+	});
 	if (!isObject(answer) || !isObject(answer.idVerification)) {
 		throw unexpectedAnswer(ctx, 'identity verification', { itemIndex, requestId });
 	}
@@ -149,11 +168,17 @@ export async function verifyItem(
 }
 
 export async function pingItem(link: LinkContext, itemIndex: number): Promise<INodeExecutionData> {
-	const answer = await linkRequest(link, 'POST', '/ping', undefined, { itemIndex, idempotent: true });
+	const answer = await linkRequest(link, 'POST', '/ping', undefined, {
+		itemIndex,
+		idempotent: true,
+	});
 	if (!isObject(answer)) throw unexpectedAnswer(link.ctx, 'ping', { itemIndex });
 	return {
 		json: {
-			available: String(answer.status ?? '').trim().toLowerCase() === 'ok',
+			available:
+				String(answer.status ?? '')
+					.trim()
+					.toLowerCase() === 'ok',
 			service: answer.service ?? null,
 			status: answer.status ?? null,
 			date: answer.date ?? null,

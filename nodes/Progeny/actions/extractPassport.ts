@@ -17,7 +17,11 @@ import { PROGENY_IMAGE_RULES, uploadPassport } from '../transport';
 import type { ProgenyContext } from '../transport';
 import { readOutputSettings, taskOutput } from './taskOutput';
 
-export function readPollingSettings(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): PollingSettings {
+export function readPollingSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): PollingSettings {
 	const firstDelay = readSecondsOption(ctx, itemIndex, options, firstPollDelayOption, true);
 	const interval = readSecondsOption(ctx, itemIndex, options, pollIntervalOption, false);
 	const timeout = readSecondsOption(ctx, itemIndex, options, timeoutOption, false);
@@ -44,7 +48,12 @@ export async function extractPassportItem(
 		const extendData = readOption(options, extendDataOption) === true;
 		const polling = readPollingSettings(ctx, itemIndex, options);
 		const output = readOutputSettings(ctx, itemIndex, options, extendData);
-		const image = await readImageParameter(ctx, itemIndex, passportImageProperty, PROGENY_IMAGE_RULES);
+		const image = await readImageParameter(
+			ctx,
+			itemIndex,
+			passportImageProperty,
+			PROGENY_IMAGE_RULES,
+		);
 		const taskId = await uploadPassport(progeny, image, extendData, itemIndex);
 		// The task is billed from here on: if this execution is lost (a worker dies), the log is
 		// where the user finds the id to fetch the result with "Get Task Result".

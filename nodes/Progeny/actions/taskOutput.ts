@@ -24,14 +24,22 @@ export function readOutputSettings(
 	options: IDataObject,
 	providerResponse: boolean,
 ): OutputSettings {
-	const settings: OutputSettings = { includeRaw: readOption(options, includeRawOption) !== false, providerResponse };
+	const settings: OutputSettings = {
+		includeRaw: readOption(options, includeRawOption) !== false,
+		providerResponse,
+	};
 	if (readOption(options, downloadPortraitOption) === true) {
 		const property = String(readOption(options, portraitPropertyOption) ?? '').trim();
 		if (property === '') {
-			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "${portraitPropertyOption.displayName}" is empty`, {
-				itemIndex,
-				description: 'Enter the name of the binary property the portrait is written to, for example "portrait".',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Item ${itemIndex + 1}: "${portraitPropertyOption.displayName}" is empty`,
+				{
+					itemIndex,
+					description:
+						'Enter the name of the binary property the portrait is written to, for example "portrait".',
+				},
+			);
 		}
 		settings.portraitProperty = property;
 	}
@@ -53,6 +61,10 @@ export async function taskOutput(
 		return { json };
 	}
 	const portrait = await downloadPortrait(progeny, portraitUrl, taskId, itemIndex);
-	const binary = await progeny.ctx.helpers.prepareBinaryData(portrait.data, portrait.fileName, portrait.mimeType);
+	const binary = await progeny.ctx.helpers.prepareBinaryData(
+		portrait.data,
+		portrait.fileName,
+		portrait.mimeType,
+	);
 	return { json, binary: { [settings.portraitProperty]: binary } };
 }

@@ -28,7 +28,10 @@ function imageBase64(kind, marker, size) {
 	const key = `${kind}|${marker}|${size ?? ''}`;
 	if (!imageCache.has(key)) {
 		const sizeBytes = size ? Number(size) : undefined;
-		const buffer = kind === 'JPEG' ? makeJpeg(marker || undefined, sizeBytes) : makePng(marker || undefined, sizeBytes);
+		const buffer =
+			kind === 'JPEG'
+				? makeJpeg(marker || undefined, sizeBytes)
+				: makePng(marker || undefined, sizeBytes);
 		imageCache.set(key, buffer.toString('base64'));
 	}
 	return imageCache.get(key);
@@ -36,16 +39,23 @@ function imageBase64(kind, marker, size) {
 
 /** Fills the placeholders of a fixture's text; an unknown placeholder is an error. */
 function fill(text, vars = {}) {
-	const withImages = text.replace(IMAGE, (_, kind, marker, size) => imageBase64(kind, marker, size));
+	const withImages = text.replace(IMAGE, (_, kind, marker, size) =>
+		imageBase64(kind, marker, size),
+	);
 	return withImages.replace(VARIABLE, (match, name) => {
-		if (vars[name] === undefined) throw new Error(`fixture placeholder ${match} has no value (known: ${Object.keys(vars).join(', ')})`);
+		if (vars[name] === undefined)
+			throw new Error(
+				`fixture placeholder ${match} has no value (known: ${Object.keys(vars).join(', ')})`,
+			);
 		return String(vars[name]);
 	});
 }
 
 /** A workflow fixture by name (test/e2e/workflows/<name>.json) or by path, placeholders filled. */
 function loadWorkflow(nameOrPath, vars) {
-	const file = nameOrPath.endsWith('.json') ? nameOrPath : path.join(WORKFLOW_DIR, `${nameOrPath}.json`);
+	const file = nameOrPath.endsWith('.json')
+		? nameOrPath
+		: path.join(WORKFLOW_DIR, `${nameOrPath}.json`);
 	const workflow = JSON.parse(fill(fs.readFileSync(file, 'utf8'), vars));
 	if (!workflow.id) throw new Error(`${file} has no fixed "id"`);
 	return workflow;

@@ -50,7 +50,11 @@ function nodeHome(version) {
 }
 
 function packageTgz() {
-	if (!run.tgz) run.tgz = toolchain.buildAndPack(path.join(workDir(), 'pack'), { nodeHome: run.nodeHome, quiet: true });
+	if (!run.tgz)
+		run.tgz = toolchain.buildAndPack(path.join(workDir(), 'pack'), {
+			nodeHome: run.nodeHome,
+			quiet: true,
+		});
 	return run.tgz;
 }
 
@@ -58,7 +62,10 @@ function packageTgz() {
  * The template user folder of a version: package installed as a community install does it,
  * database migrated (`n8n list:workflow` is the cheapest command that opens it).
  */
-async function prepareTemplate(version, { dir = workDir(), tgz = packageTgz(), home = nodeHome(version) } = {}) {
+async function prepareTemplate(
+	version,
+	{ dir = workDir(), tgz = packageTgz(), home = nodeHome(version) } = {},
+) {
 	const folder = path.join(dir, `template-${version}`);
 	if (fs.existsSync(path.join(folder, '.ready'))) return folder;
 	fs.rmSync(folder, { recursive: true, force: true });
@@ -80,7 +87,10 @@ async function template(version) {
 /** Appends a timing record for run.js's summary. */
 function record(entry) {
 	if (!run.workDir) return;
-	fs.appendFileSync(path.join(run.workDir, 'timings.jsonl'), `${JSON.stringify({ t: Date.now(), ...entry })}\n`);
+	fs.appendFileSync(
+		path.join(run.workDir, 'timings.jsonl'),
+		`${JSON.stringify({ t: Date.now(), ...entry })}\n`,
+	);
 }
 
 class SuiteEnv {
@@ -97,14 +107,27 @@ class SuiteEnv {
 		const started = Date.now();
 		const templateFolder = await template(this.version);
 		this.sandbox = await startSandbox({ port: 0, quiet: true, ...(this.options.sandbox ?? {}) });
-		const userFolder = fs.mkdtempSync(path.join(workDir(), `${this.title.replace(/\W+/g, '-')}-${this.version}-`));
+		const userFolder = fs.mkdtempSync(
+			path.join(workDir(), `${this.title.replace(/\W+/g, '-')}-${this.version}-`),
+		);
 		fs.cpSync(templateFolder, userFolder, { recursive: true });
 		fs.rmSync(path.join(userFolder, '.ready'), { force: true });
-		this.n8n = await new N8n({ version: this.version, nodeHome: nodeHome(this.version), userFolder, env: this.options.env }).init();
-		this.vars = { SANDBOX_URL: this.sandbox.url, N8N_URL: this.n8n.url, ...(this.options.vars ?? {}) };
+		this.n8n = await new N8n({
+			version: this.version,
+			nodeHome: nodeHome(this.version),
+			userFolder,
+			env: this.options.env,
+		}).init();
+		this.vars = {
+			SANDBOX_URL: this.sandbox.url,
+			N8N_URL: this.n8n.url,
+			...(this.options.vars ?? {}),
+		};
 		await this.n8n.importCredentials(sandboxCredentials(this.vars));
-		for (const name of this.options.workflows ?? []) this.workflows[name] = loadWorkflow(name, this.vars);
-		if (Object.keys(this.workflows).length) await this.n8n.importWorkflows(Object.values(this.workflows));
+		for (const name of this.options.workflows ?? [])
+			this.workflows[name] = loadWorkflow(name, this.vars);
+		if (Object.keys(this.workflows).length)
+			await this.n8n.importWorkflows(Object.values(this.workflows));
 		this.setupMs = Date.now() - started;
 		record({ kind: 'setup', suite: this.title, version: this.version, ms: this.setupMs });
 	}
@@ -114,7 +137,8 @@ class SuiteEnv {
 		await this.sandbox?.close();
 		for (const note of this.notes) process.stdout.write(`NOTE [n8n ${this.version}] ${note}\n`);
 		// run.js removes its work folder after a successful run; a direct run leaves it for a look
-		if (run.ownWorkDir && this.n8n) process.stdout.write(`n8n ${this.version} user folder (logs/): ${this.n8n.userFolder}\n`);
+		if (run.ownWorkDir && this.n8n)
+			process.stdout.write(`n8n ${this.version} user folder (logs/): ${this.n8n.userFolder}\n`);
 	}
 
 	/** Something worth reporting that is not a failure (printed after the suite). */
@@ -139,7 +163,15 @@ class SuiteEnv {
 	/** `n8n execute` of a fixture workflow; returns an Execution. */
 	async execute(name) {
 		const execution = await this.n8n.execute(this.workflowId(name));
-		record({ kind: 'execute', suite: this.title, workflow: name, version: this.version, ms: execution.ms, status: execution.status, anomaly: execution.anomaly });
+		record({
+			kind: 'execute',
+			suite: this.title,
+			workflow: name,
+			version: this.version,
+			ms: execution.ms,
+			status: execution.status,
+			anomaly: execution.anomaly,
+		});
 		if (execution.anomaly) this.note(`${name}: ${execution.anomaly}`);
 		return execution;
 	}
@@ -152,22 +184,33 @@ class SuiteEnv {
 		const started = Date.now();
 		for (const name of publish) await this.n8n.publish(this.workflowId(name));
 		await this.n8n.start();
-		await this.n8n.waitForWebhooks(publish.flatMap((name) => productionWebhooks(this.workflows[name])));
+		await this.n8n.waitForWebhooks(
+			publish.flatMap((name) => productionWebhooks(this.workflows[name])),
+		);
 		await this.n8n.setupOwner();
 		await this.n8n.createApiKey();
-		record({ kind: 'server', suite: this.title, version: this.version, ms: Date.now() - started, readyMs: this.n8n.server?.readyMs });
+		record({
+			kind: 'server',
+			suite: this.title,
+			version: this.version,
+			ms: Date.now() - started,
+			readyMs: this.n8n.server?.readyMs,
+		});
 	}
 
 	/** The production URL of a trigger node of a fixture workflow (`/webhook/<webhookId>/<path>`). */
 	webhookUrl(workflowName, nodeName, path) {
 		const node = this.workflows[workflowName]?.nodes.find((n) => n.name === nodeName);
-		if (!node?.webhookId) throw new Error(`${workflowName}: node "${nodeName}" has no fixed webhookId`);
+		if (!node?.webhookId)
+			throw new Error(`${workflowName}: node "${nodeName}" has no fixed webhookId`);
 		return `${this.n8n.url}/webhook/${node.webhookId}/${path}`;
 	}
 
 	/** Sandbox requests made after `mark` (an index into the log), optionally of one vendor/route. */
 	requestsSince(mark, { vendor, route } = {}) {
-		return this.sandbox.requests.slice(mark).filter((r) => (!vendor || r.vendor === vendor) && (!route || r.route === route));
+		return this.sandbox.requests
+			.slice(mark)
+			.filter((r) => (!vendor || r.vendor === vendor) && (!route || r.route === route));
 	}
 
 	/** The current position in the sandbox's request log. */

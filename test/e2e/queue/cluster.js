@@ -47,35 +47,48 @@ class QueueProcess extends N8n {
 	}
 
 	get readyUrl() {
-		return this.healthPort ? `http://127.0.0.1:${this.healthPort}${this.readyPath}` : `${this.url}${this.readyPath}`;
+		return this.healthPort
+			? `http://127.0.0.1:${this.healthPort}${this.readyPath}`
+			: `${this.url}${this.readyPath}`;
 	}
 
 	async start({ timeoutMs = 180_000 } = {}) {
 		if (this.server) return this;
 		const logFile = this.logFile(this.command);
 		const log = fs.openSync(logFile, 'a');
-		const child = spawn(path.join(this.nodeHome, 'bin', 'node'), [n8nBin(this.version), this.command, ...this.args], {
-			cwd: this.userFolder,
-			env: this.env(await freePort()),
-			stdio: ['ignore', log, log],
-			detached: true,
-		});
+		const child = spawn(
+			path.join(this.nodeHome, 'bin', 'node'),
+			[n8nBin(this.version), this.command, ...this.args],
+			{
+				cwd: this.userFolder,
+				env: this.env(await freePort()),
+				stdio: ['ignore', log, log],
+				detached: true,
+			},
+		);
 		fs.closeSync(log);
 		watch(child);
-		const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+		const exited = new Promise((resolve) =>
+			child.once('exit', (code, signal) => resolve({ code, signal })),
+		);
 		this.server = { child, exited, logFile, startedAt: Date.now() };
 		this.lastLogFile = logFile;
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null || child.signalCode !== null) {
 				this.server = null;
-				throw new Error(`n8n ${this.command} (${this.name}) exited before it was ready:\n${tail(fs.readFileSync(logFile, 'utf8'))}`);
+				throw new Error(
+					`n8n ${this.command} (${this.name}) exited before it was ready:\n${tail(fs.readFileSync(logFile, 'utf8'))}`,
+				);
 			}
 			try {
 				const answer = await fetch(this.readyUrl, { signal: AbortSignal.timeout(2000) });
 				await answer.arrayBuffer();
 				// main: its REST API comes a moment after readiness
-				const rest = answer.status === 200 && this.command === 'start' ? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : answer;
+				const rest =
+					answer.status === 200 && this.command === 'start'
+						? await fetch(`${this.url}/rest/settings`, { signal: AbortSignal.timeout(2000) })
+						: answer;
 				if (rest.status === 200) {
 					this.server.readyMs = Date.now() - this.server.startedAt;
 					return this;
@@ -86,7 +99,9 @@ class QueueProcess extends N8n {
 			await sleep(250);
 		}
 		await this.stop();
-		throw new Error(`n8n ${this.command} (${this.name}) was not ready within ${timeoutMs / 1000} s (log: ${logFile})`);
+		throw new Error(
+			`n8n ${this.command} (${this.name}) was not ready within ${timeoutMs / 1000} s (log: ${logFile})`,
+		);
 	}
 
 	serverLog() {
@@ -110,8 +125,28 @@ class QueueProcess extends N8n {
  * @param {number} [o.workerConcurrency] jobs one worker runs at once (`n8n worker --concurrency`)
  */
 class QueueCluster {
-	constructor({ version, nodeHome, workDir, templateFolder, redis, postgres, env = {}, workers = 2, workerConcurrency = 5 }) {
-		Object.assign(this, { version, nodeHome, workDir, templateFolder, redis, postgres, settings: env, workerCount: workers, workerConcurrency });
+	constructor({
+		version,
+		nodeHome,
+		workDir,
+		templateFolder,
+		redis,
+		postgres,
+		env = {},
+		workers = 2,
+		workerConcurrency = 5,
+	}) {
+		Object.assign(this, {
+			version,
+			nodeHome,
+			workDir,
+			templateFolder,
+			redis,
+			postgres,
+			settings: env,
+			workerCount: workers,
+			workerConcurrency,
+		});
 		this.workers = [];
 		this.webhooks = [];
 	}
@@ -132,14 +167,34 @@ class QueueCluster {
 		};
 	}
 
-	async makeProcess(name, command, { args, readyPath = '/healthz/readiness', env = {}, worker = false } = {}) {
+	async makeProcess(
+		name,
+		command,
+		{ args, readyPath = '/healthz/readiness', env = {}, worker = false } = {},
+	) {
 		const userFolder = path.join(this.workDir, `queue-${name}`);
 		fs.rmSync(userFolder, { recursive: true, force: true });
 		fs.cpSync(this.templateFolder, userFolder, { recursive: true });
 		fs.rmSync(path.join(userFolder, '.ready'), { force: true });
 		const healthPort = worker ? await freePort() : undefined;
-		const extra = worker ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {};
-		const proc = new QueueProcess({ name, command, args, readyPath, healthPort, version: this.version, nodeHome: this.nodeHome, userFolder, env: {} });
+		const extra = worker
+			? {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				}
+			: {};
+		const proc = new QueueProcess({
+			name,
+			command,
+			args,
+			readyPath,
+			healthPort,
+			version: this.version,
+			nodeHome: this.nodeHome,
+			userFolder,
+			env: {},
+		});
 		await proc.init();
 		proc.extraEnv = { ...this.sharedEnv(), ...extra, ...env };
 		return proc;
@@ -152,11 +207,17 @@ class QueueCluster {
 	async prepare({ credentials, workflows, moreWebhooks = [] }) {
 		this.main = await this.makeProcess('main', 'start');
 		for (let i = 1; i <= this.workerCount; i++) {
-			this.workers.push(await this.makeProcess(`worker-${i}`, 'worker', { args: [`--concurrency=${this.workerConcurrency}`], worker: true }));
+			this.workers.push(
+				await this.makeProcess(`worker-${i}`, 'worker', {
+					args: [`--concurrency=${this.workerConcurrency}`],
+					worker: true,
+				}),
+			);
 		}
 		const webhook = await this.makeProcess('webhook-1', 'webhook');
 		this.webhooks.push(webhook);
-		for (const { name, env } of moreWebhooks) this.webhooks.push(await this.makeProcess(name, 'webhook', { env }));
+		for (const { name, env } of moreWebhooks)
+			this.webhooks.push(await this.makeProcess(name, 'webhook', { env }));
 		// LINK Verify's callbacks and n8n's webhook URLs point at the webhook processor
 		for (const p of this.all()) p.extraEnv.N8N_WEBHOOK_URL = `${webhook.url}/`;
 		await this.main.importCredentials(credentials);
@@ -195,7 +256,9 @@ class QueueCluster {
 	/** Execution id -> worker name, from the workers' logs. */
 	executionWorkers() {
 		const map = new Map();
-		for (const worker of this.workers) for (const id of worker.startedExecutions()) map.set(id, [...(map.get(id) ?? []), worker.name]);
+		for (const worker of this.workers)
+			for (const id of worker.startedExecutions())
+				map.set(id, [...(map.get(id) ?? []), worker.name]);
 		return map;
 	}
 }

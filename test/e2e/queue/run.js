@@ -31,10 +31,27 @@ async function main() {
 	const { prepareTemplate } = require('../lib/harness');
 	await prepareTemplate(VERSION, { dir: workDir, tgz, home: nodeHome });
 	step(`prepared in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-	const env = { ...process.env, PATH: toolchain.pathWithNode(nodeHome), KYC_E2E_VERSIONS: VERSION, KYC_E2E_WORKDIR: workDir, KYC_E2E_TGZ: tgz, KYC_E2E_NODE_HOME: nodeHome };
-	const args = ['--test', '--test-reporter=spec', '--test-timeout=900000', ...runnerArgs, path.join(__dirname, 'queue.e2e.js')];
+	const env = {
+		...process.env,
+		PATH: toolchain.pathWithNode(nodeHome),
+		KYC_E2E_VERSIONS: VERSION,
+		KYC_E2E_WORKDIR: workDir,
+		KYC_E2E_TGZ: tgz,
+		KYC_E2E_NODE_HOME: nodeHome,
+	};
+	const args = [
+		'--test',
+		'--test-reporter=spec',
+		'--test-timeout=900000',
+		...runnerArgs,
+		path.join(__dirname, 'queue.e2e.js'),
+	];
 	const code = await new Promise((resolve) => {
-		const child = spawn(path.join(nodeHome, 'bin', 'node'), args, { cwd: toolchain.REPO, env, stdio: 'inherit' });
+		const child = spawn(path.join(nodeHome, 'bin', 'node'), args, {
+			cwd: toolchain.REPO,
+			env,
+			stdio: 'inherit',
+		});
 		for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 		child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
 	});

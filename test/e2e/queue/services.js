@@ -15,7 +15,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs install-services.sh (apt-get the first time, a no-op later); returns PostgreSQL's bin folder. */
 function ensureServices() {
-	const result = spawnSync('bash', [path.join(__dirname, 'install-services.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+	const result = spawnSync('bash', [path.join(__dirname, 'install-services.sh')], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+		encoding: 'utf8',
+	});
 	if (result.status !== 0) throw new Error(`install-services.sh failed (exit ${result.status})`);
 	return result.stdout.trim().split('\n').pop();
 }
@@ -23,11 +26,16 @@ function ensureServices() {
 async function waitFor(what, check, { timeoutMs = 30_000, child, logFile } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child && child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${logFile ? fs.readFileSync(logFile, 'utf8').slice(-2000) : ''}`);
+		if (child && child.exitCode !== null)
+			throw new Error(
+				`${what} exited with ${child.exitCode}:\n${logFile ? fs.readFileSync(logFile, 'utf8').slice(-2000) : ''}`,
+			);
 		if (await check()) return;
 		await sleep(100);
 	}
-	throw new Error(`${what} was not ready within ${timeoutMs / 1000} s${logFile ? ` (log: ${logFile})` : ''}`);
+	throw new Error(
+		`${what} was not ready within ${timeoutMs / 1000} s${logFile ? ` (log: ${logFile})` : ''}`,
+	);
 }
 
 function startChild(command, args, { logFile, ...options }) {
@@ -55,7 +63,22 @@ async function startRedis({ dir, logDir }) {
 	const port = await freePort();
 	fs.mkdirSync(dir, { recursive: true });
 	const logFile = path.join(logDir, 'redis.log');
-	const child = startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { logFile });
+	const child = startChild(
+		'redis-server',
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
+		{ logFile },
+	);
 	await waitFor('redis-server', () => portInUse(port), { child, logFile });
 	return { port, child, logFile, stop: () => stopChild(child) };
 }
@@ -63,14 +86,22 @@ async function startRedis({ dir, logDir }) {
 /** PostgreSQL on a free port: initdb into a fresh folder, trust on 127.0.0.1, one database. */
 async function startPostgres({ binDir, logDir, database = 'n8n', user = 'n8n' }) {
 	const asRoot = process.getuid?.() === 0;
-	const ids = asRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) } : {};
+	const ids = asRoot
+		? {
+				uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+				gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+			}
+		: {};
 	// in the system temp folder itself (1777), not under a 0700 folder the postgres user cannot enter
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyc-e2e-pg-'));
 	if (asRoot) fs.chownSync(dir, ids.uid, ids.gid);
 	const data = path.join(dir, 'data');
 	const run = (bin, args) => {
 		const result = spawnSync(path.join(binDir, bin), args, { ...ids, cwd: dir, encoding: 'utf8' });
-		if (result.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(
+				`${bin} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+			);
 	};
 	run('initdb', ['-D', data, '-U', user, '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
 	const port = await freePort();
@@ -78,12 +109,32 @@ async function startPostgres({ binDir, logDir, database = 'n8n', user = 'n8n' })
 	fs.writeFileSync(logFile, '');
 	if (asRoot) fs.chownSync(logFile, ids.uid, ids.gid);
 	// durability off: a test database, thrown away after the run
-	const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
-	const child = startChild(path.join(binDir, 'postgres'), ['-D', data, ...settings.flatMap((s) => ['-c', s])], { ...ids, cwd: dir, logFile });
+	const settings = [
+		'listen_addresses=127.0.0.1',
+		`port=${port}`,
+		`unix_socket_directories=${dir}`,
+		'fsync=off',
+		'synchronous_commit=off',
+		'full_page_writes=off',
+		'max_connections=200',
+	];
+	const child = startChild(
+		path.join(binDir, 'postgres'),
+		['-D', data, ...settings.flatMap((s) => ['-c', s])],
+		{ ...ids, cwd: dir, logFile },
+	);
 	await waitFor('postgres', () => portInUse(port), { child, logFile });
 	await waitFor(
 		'postgres accepting connections',
-		() => spawnSync(path.join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', user]).status === 0,
+		() =>
+			spawnSync(path.join(binDir, 'pg_isready'), [
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				user,
+			]).status === 0,
 		{ child, logFile },
 	);
 	run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', user, database]);
@@ -100,4 +151,12 @@ async function startPostgres({ binDir, logDir, database = 'n8n', user = 'n8n' })
 	};
 }
 
-module.exports = { ensureServices, startRedis, startPostgres, startChild, stopChild, waitFor, sleep };
+module.exports = {
+	ensureServices,
+	startRedis,
+	startPostgres,
+	startChild,
+	stopChild,
+	waitFor,
+	sleep,
+};

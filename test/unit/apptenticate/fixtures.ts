@@ -66,7 +66,8 @@ export function tokenEndpoint(times = 1, access = 'jwt-1') {
 	return nock(BASE).post('/api/token/').times(times).reply(200, { refresh: 'refresh-1', access });
 }
 
-export const requestsTo = (path: string) => sentRequests.filter((request) => request.url.pathname === path);
+export const requestsTo = (path: string) =>
+	sentRequests.filter((request) => request.url.pathname === path);
 
 export function resetHttp() {
 	nock.cleanAll();

@@ -2,7 +2,11 @@ import { checkCurp, checkElectorKey } from '../../../nodes/Apptenticate/mexicanI
 
 describe('CURP structure (seed 001)', () => {
 	it('accepts the seed example', () => {
-		expect(checkCurp('GALJ900315HDFRPN01')).toEqual({ value: 'GALJ900315HDFRPN01', valid: true, problems: [] });
+		expect(checkCurp('GALJ900315HDFRPN01')).toEqual({
+			value: 'GALJ900315HDFRPN01',
+			valid: true,
+			problems: [],
+		});
 	});
 	test.each([
 		['GALJ900315HDFRPN0', 'must have exactly 18 characters'],

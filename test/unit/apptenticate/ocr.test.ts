@@ -19,10 +19,21 @@ const node = new ApptenticateOcr();
 const front = makeJpeg('front');
 const back = makeJpeg('back');
 
-function run(parameters: Record<string, unknown>, items = [binaryItem({ front, back })], extra = {}) {
+function run(
+	parameters: Record<string, unknown>,
+	items = [binaryItem({ front, back })],
+	extra = {},
+) {
 	return runNode(node, {
 		items,
-		parameters: { documentType: 'identification_card', frontImageProperty: 'front', backImageProperty: 'back', validateSides: false, options: {}, ...parameters },
+		parameters: {
+			documentType: 'identification_card',
+			frontImageProperty: 'front',
+			backImageProperty: 'back',
+			validateSides: false,
+			options: {},
+			...parameters,
+		},
 		credential: apptenticateCredential(),
 		...extra,
 	});
@@ -44,14 +55,19 @@ describe('Apptenticate OCR: what is sent', () => {
 		const form = formOf(call);
 		expect(form.fields).toEqual({ document_type: 'identification_card', return_id: 'True' });
 		expect(Object.keys(form.files).sort()).toEqual(['backside', 'frontside']);
-		expect(form.files.frontside).toMatchObject({ filename: 'front.jpg', contentType: 'image/jpeg' });
+		expect(form.files.frontside).toMatchObject({
+			filename: 'front.jpg',
+			contentType: 'image/jpeg',
+		});
 		expect(form.files.frontside.data.equals(front)).toBe(true);
 		expect(form.files.backside.data.equals(back)).toBe(true);
 	});
 
 	it('passport: front only, even when the item has a back image', async () => {
 		tokenEndpoint();
-		nock(BASE).post('/api/v3/ocr/').reply(200, { ...PANAMA_ID_ANSWER, document_number: 'PA1234567' });
+		nock(BASE)
+			.post('/api/v3/ocr/')
+			.reply(200, { ...PANAMA_ID_ANSWER, document_number: 'PA1234567' });
 		const [item] = await run({ documentType: 'passport' });
 		const form = formOf(requestsTo('/api/v3/ocr/')[0]);
 		expect(form.fields).toEqual({ document_type: 'passport', return_id: 'True' });
@@ -112,7 +128,11 @@ describe('Apptenticate OCR: normalized output', () => {
 	it('INE with validated sides: match, score, CURP and elector key checks, both sides', async () => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3.2/ocr/').reply(200, INE_SIDES_ANSWER);
-		const [item] = await run({ documentType: 'ine', validateSides: true, options: { includeRaw: false } });
+		const [item] = await run({
+			documentType: 'ine',
+			validateSides: true,
+			options: { includeRaw: false },
+		});
 		expect(item.json).toMatchObject({
 			documentType: 'voter_id',
 			documentNumber: '1234567890123',
@@ -155,27 +175,38 @@ describe('Apptenticate OCR: normalized output', () => {
 });
 
 describe('Apptenticate OCR: vendor errors', () => {
-	test.each(Object.entries(APPTENTICATE_ERROR_CODES))('code %s keeps its code and gets English', async (code, english) => {
-		tokenEndpoint();
-		nock(BASE)
-			.post('/api/v3/ocr/')
-			.reply(400, { error: 'Mensaje en español', error_code: Number(code), details: { metadata: 'detalle' } });
-		const [item] = await run({}, undefined, { continueOnFail: true });
-		// Everything under json.error: n8n's error output only routes items whose json is just { error }.
-		expect(Object.keys(item.json)).toEqual(['error']);
-		expect(item.json.error).toMatchObject({
-			message: `Apptenticate error ${code}: ${english}`,
-			code: Number(code),
-			vendor: 'apptenticate',
-			vendorMessage: 'Mensaje en español',
-			description: expect.stringContaining('"Mensaje en español"'),
-		});
-		expect(item.pairedItem).toEqual({ item: 0 });
-	});
+	test.each(Object.entries(APPTENTICATE_ERROR_CODES))(
+		'code %s keeps its code and gets English',
+		async (code, english) => {
+			tokenEndpoint();
+			nock(BASE)
+				.post('/api/v3/ocr/')
+				.reply(400, {
+					error: 'Mensaje en español',
+					error_code: Number(code),
+					details: { metadata: 'detalle' },
+				});
+			const [item] = await run({}, undefined, { continueOnFail: true });
+			// Everything under json.error: n8n's error output only routes items whose json is just { error }.
+			expect(Object.keys(item.json)).toEqual(['error']);
+			expect(item.json.error).toMatchObject({
+				message: `Apptenticate error ${code}: ${english}`,
+				code: Number(code),
+				vendor: 'apptenticate',
+				vendorMessage: 'Mensaje en español',
+				description: expect.stringContaining('"Mensaje en español"'),
+			});
+			expect(item.pairedItem).toEqual({ item: 0 });
+		},
+	);
 
 	it('an error_code in a 200 answer is an error too (seed 001)', async () => {
 		tokenEndpoint();
-		nock(BASE).post('/api/v3.2/ocr/').reply(200, { error_code: 806, error: 'No se pudo extraer la metadata del documento', valid: false });
+		nock(BASE).post('/api/v3.2/ocr/').reply(200, {
+			error_code: 806,
+			error: 'No se pudo extraer la metadata del documento',
+			valid: false,
+		});
 		await expect(run({ documentType: 'ine' })).rejects.toThrow(
 			'Apptenticate error 806: The document data (metadata) could not be extracted',
 		);
@@ -185,7 +216,9 @@ describe('Apptenticate OCR: vendor errors', () => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').reply(400, { error: 'x', error_code: 813 });
 		const error = await run({}).catch((caught) => caught);
-		expect(error.message).toBe('Apptenticate error 813: The data on the front and the back of the document do not match');
+		expect(error.message).toBe(
+			'Apptenticate error 813: The data on the front and the back of the document do not match',
+		);
 		expect(error.context.itemIndex).toBe(0);
 		expect(error.httpCode).toBe('400');
 	});
@@ -193,7 +226,9 @@ describe('Apptenticate OCR: vendor errors', () => {
 	it('an HTTP failure without a vendor code is explained', async () => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').reply(500, 'oops');
-		await expect(run({})).rejects.toThrow('Apptenticate request failed: the vendor had an internal error; try again later');
+		await expect(run({})).rejects.toThrow(
+			'Apptenticate request failed: the vendor had an internal error; try again later',
+		);
 	});
 
 	it('503 is retried and then succeeds', async () => {
@@ -207,18 +242,44 @@ describe('Apptenticate OCR: vendor errors', () => {
 
 describe('Apptenticate OCR: bad input is refused before anything is sent', () => {
 	const cases: Array<[string, Record<string, unknown>, Record<string, Buffer>, string]> = [
-		['a missing back image', {}, { front }, 'Item 2: no image in binary property "back" ("Back Image Binary Field")'],
-		['a PNG', {}, { front: makePng('x'), back }, 'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only'],
-		['a PDF', {}, { front, back: Buffer.from('%PDF-1.4 ...') }, 'Item 2: the file in "back" ("Back Image Binary Field") is a PDF file'],
-		['an image over 2 MB', {}, { front: makeJpeg('big', 2 * 1024 * 1024 + 1), back }, 'Item 2: the image in "front" ("Front Image Binary Field") is 2.0 MB; Apptenticate accepts at most 2.0 MB'],
-		['an empty property name', { frontImageProperty: ' ' }, { front, back }, 'Item 2: "Front Image Binary Field" is empty'],
+		[
+			'a missing back image',
+			{},
+			{ front },
+			'Item 2: no image in binary property "back" ("Back Image Binary Field")',
+		],
+		[
+			'a PNG',
+			{},
+			{ front: makePng('x'), back },
+			'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file; Apptenticate accepts JPEG images only',
+		],
+		[
+			'a PDF',
+			{},
+			{ front, back: Buffer.from('%PDF-1.4 ...') },
+			'Item 2: the file in "back" ("Back Image Binary Field") is a PDF file',
+		],
+		[
+			'an image over 2 MB',
+			{},
+			{ front: makeJpeg('big', 2 * 1024 * 1024 + 1), back },
+			'Item 2: the image in "front" ("Front Image Binary Field") is 2.0 MB; Apptenticate accepts at most 2.0 MB',
+		],
+		[
+			'an empty property name',
+			{ frontImageProperty: ' ' },
+			{ front, back },
+			'Item 2: "Front Image Binary Field" is empty',
+		],
 	];
 	test.each(cases)('%s', async (_, parameters, secondItem, message) => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
 		const items = [binaryItem({ front, back }), binaryItem(secondItem)];
 		const params = { ...parameters };
-		if (params.frontImageProperty) params.frontImageProperty = (i: number) => (i === 1 ? ' ' : 'front');
+		if (params.frontImageProperty)
+			params.frontImageProperty = (i: number) => (i === 1 ? ' ' : 'front');
 		const error = await run(params, items).catch((caught) => caught);
 		expect(error.message).toContain(message);
 		// Only the first, good item reached Apptenticate.
@@ -251,7 +312,9 @@ describe('Apptenticate OCR: many items', () => {
 				inFlight++;
 				maxInFlight = Math.max(maxInFlight, inFlight);
 				// nock hands over binary bodies hex-encoded.
-				const text = /^[0-9a-f]+$/.test(String(body)) ? Buffer.from(String(body), 'hex').toString('latin1') : String(body);
+				const text = /^[0-9a-f]+$/.test(String(body))
+					? Buffer.from(String(body), 'hex').toString('latin1')
+					: String(body);
 				const index = Number(/KYC:item-(\d+)/.exec(text)?.[1]);
 				// Later requests answer sooner: the output must still follow the input order.
 				void sleep(5 + (20 - index) * 2).then(() => {
@@ -259,7 +322,9 @@ describe('Apptenticate OCR: many items', () => {
 					callback(null, [200, { ...PANAMA_ID_ANSWER, id: index }]);
 				});
 			});
-		const items = Array.from({ length: 20 }, (_, i) => binaryItem({ front: makeJpeg(`item-${i}`), back }, { row: i }));
+		const items = Array.from({ length: 20 }, (_, i) =>
+			binaryItem({ front: makeJpeg(`item-${i}`), back }, { row: i }),
+		);
 		const output = await run({ options: { concurrency: 5 } }, items);
 		expect(requestsTo('/api/token/')).toHaveLength(1);
 		expect(output).toHaveLength(20);
@@ -272,11 +337,17 @@ describe('Apptenticate OCR: many items', () => {
 	it('continueOnFail: a bad item becomes an error item in its place, the others succeed', async () => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').times(2).reply(200, PANAMA_ID_ANSWER);
-		const items = [binaryItem({ front, back }), binaryItem({ front: makePng('x'), back }), binaryItem({ front, back })];
+		const items = [
+			binaryItem({ front, back }),
+			binaryItem({ front: makePng('x'), back }),
+			binaryItem({ front, back }),
+		];
 		const output = await run({}, items, { continueOnFail: true });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.documentNumber).toBe('E-8-123456');
-		expect((output[1].json.error as { message: string }).message).toContain('Item 2: the file in "front" ("Front Image Binary Field") is a PNG file');
+		expect((output[1].json.error as { message: string }).message).toContain(
+			'Item 2: the file in "front" ("Front Image Binary Field") is a PNG file',
+		);
 		expect(output[2].json.documentNumber).toBe('E-8-123456');
 	});
 });
@@ -284,15 +355,25 @@ describe('Apptenticate OCR: many items', () => {
 describe('Apptenticate credential', () => {
 	it('an expired token (401) is refreshed once and the same multipart body is sent again', async () => {
 		tokenEndpoint(1, 'jwt-2');
-		nock(BASE).post('/api/v3/ocr/').reply(401, { detail: 'Given token not valid', code: 'token_not_valid' });
+		nock(BASE)
+			.post('/api/v3/ocr/')
+			.reply(401, { detail: 'Given token not valid', code: 'token_not_valid' });
 		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
 		const output = await runNode(node, {
 			items: [binaryItem({ front, back })],
-			parameters: { documentType: 'identification_card', frontImageProperty: 'front', backImageProperty: 'back', options: {} },
+			parameters: {
+				documentType: 'identification_card',
+				frontImageProperty: 'front',
+				backImageProperty: 'back',
+				options: {},
+			},
 			credential: apptenticateCredential('jwt-expired'),
 		});
 		const calls = requestsTo('/api/v3/ocr/');
-		expect(calls.map((call) => call.headers.authorization)).toEqual(['Bearer jwt-expired', 'Bearer jwt-2']);
+		expect(calls.map((call) => call.headers.authorization)).toEqual([
+			'Bearer jwt-expired',
+			'Bearer jwt-2',
+		]);
 		expect(calls[1].body?.equals(calls[0].body!)).toBe(true);
 		expect(output[0].json.documentNumber).toBe('E-8-123456');
 	});
@@ -301,16 +382,25 @@ describe('Apptenticate credential', () => {
 		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
 		await runNode(node, {
 			items: [binaryItem({ front, back })],
-			parameters: { documentType: 'identification_card', frontImageProperty: 'front', backImageProperty: 'back', options: {} },
+			parameters: {
+				documentType: 'identification_card',
+				frontImageProperty: 'front',
+				backImageProperty: 'back',
+				options: {},
+			},
 			credential: apptenticateCredential('jwt-stored'),
 		});
 		expect(requestsTo('/api/token/')).toHaveLength(0);
 	});
 
 	it('a wrong password gets a clear message that does not contain the password', async () => {
-		nock(BASE).post('/api/token/').reply(401, { detail: 'No active account found with the given credentials' });
+		nock(BASE)
+			.post('/api/token/')
+			.reply(401, { detail: 'No active account found with the given credentials' });
 		const error = await run({}).catch((caught) => caught);
-		expect(String(error.message) + String(error.description)).toContain('Apptenticate refused the username or password');
+		expect(String(error.message) + String(error.description)).toContain(
+			'Apptenticate refused the username or password',
+		);
 		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('s3cret-pass');
 	});
 
@@ -322,7 +412,10 @@ describe('Apptenticate credential', () => {
 
 describe('Apptenticate credential: a refused login', () => {
 	it('is tried once per batch: the other items fail with the same message without logging in again', async () => {
-		nock(BASE).post('/api/token/').times(5).reply(401, { detail: 'No active account found with the given credentials' });
+		nock(BASE)
+			.post('/api/token/')
+			.times(5)
+			.reply(401, { detail: 'No active account found with the given credentials' });
 		const items = Array.from({ length: 5 }, () => binaryItem({ front, back }));
 		const output = await run({}, items, { continueOnFail: true });
 		expect(requestsTo('/api/token/')).toHaveLength(1);

@@ -1,5 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
-import { DEFAULT_MINIMUM_AGE, DEFAULT_REVIEW_ON, DEFAULT_RULES } from '../../../nodes/KycDecision/descriptions';
+import {
+	DEFAULT_MINIMUM_AGE,
+	DEFAULT_REVIEW_ON,
+	DEFAULT_RULES,
+} from '../../../nodes/KycDecision/descriptions';
 import { comparableName, decide, RULES } from '../../../nodes/KycDecision/rules';
 import type { DecisionSettings, RuleName } from '../../../nodes/KycDecision/rules';
 
@@ -37,20 +41,40 @@ const codes = (records: IDataObject[], settings: DecisionSettings) =>
 
 describe('decide: the combination', () => {
 	it('no reason: approved, with an empty list of reasons', () => {
-		expect(decide([good()], { rules: [...RULES], minimumAge: 18, reviewOn: [] }, NOW)).toEqual({ decision: 'approved', reasons: [] });
+		expect(decide([good()], { rules: [...RULES], minimumAge: 18, reviewOn: [] }, NOW)).toEqual({
+			decision: 'approved',
+			reasons: [],
+		});
 	});
 
 	it('a rejecting reason rejects even next to review reasons; every reason is listed', () => {
-		const result = decide([good({ expiryDate: '2026-03-14', faceMatch: false })], { rules: [...RULES], minimumAge: 18, reviewOn: ['faceMatch'] }, NOW);
+		const result = decide(
+			[good({ expiryDate: '2026-03-14', faceMatch: false })],
+			{ rules: [...RULES], minimumAge: 18, reviewOn: ['faceMatch'] },
+			NOW,
+		);
 		expect(result.decision).toBe('rejected');
 		expect(result.reasons).toEqual([
-			{ code: 'DOCUMENT_EXPIRED', message: 'The document expired on 2026-03-14', rule: 'notExpired', outcome: 'rejected' },
-			{ code: 'FACE_MISMATCH', message: 'Apptenticate found that the face does not match', rule: 'faceMatch', outcome: 'review' },
+			{
+				code: 'DOCUMENT_EXPIRED',
+				message: 'The document expired on 2026-03-14',
+				rule: 'notExpired',
+				outcome: 'rejected',
+			},
+			{
+				code: 'FACE_MISMATCH',
+				message: 'Apptenticate found that the face does not match',
+				rule: 'faceMatch',
+				outcome: 'review',
+			},
 		]);
 	});
 
 	it('review reasons only: review', () => {
-		expect(decide([good({ faceMatch: false })], only('faceMatch', { reviewOn: ['faceMatch'] }), NOW).decision).toBe('review');
+		expect(
+			decide([good({ faceMatch: false })], only('faceMatch', { reviewOn: ['faceMatch'] }), NOW)
+				.decision,
+		).toBe('review');
 	});
 
 	it('a rule not chosen is not applied', () => {
@@ -58,7 +82,11 @@ describe('decide: the combination', () => {
 	});
 
 	it('missing data goes to review even for a rule that rejects, and never approves', () => {
-		const result = decide([{ vendor: 'linkMobility' }], { rules: [...RULES], minimumAge: 18, reviewOn: [] }, NOW);
+		const result = decide(
+			[{ vendor: 'linkMobility' }],
+			{ rules: [...RULES], minimumAge: 18, reviewOn: [] },
+			NOW,
+		);
 		expect(result.decision).toBe('review');
 		expect(result.reasons.every((reason) => reason.outcome === 'review')).toBe(true);
 		expect(result.reasons.map((reason) => reason.code)).toEqual([
@@ -71,11 +99,20 @@ describe('decide: the combination', () => {
 	});
 
 	it('no records at all: review', () => {
-		expect(decide([], { rules: DEFAULT_RULES, minimumAge: 18, reviewOn: [] }, NOW).decision).toBe('review');
+		expect(decide([], { rules: DEFAULT_RULES, minimumAge: 18, reviewOn: [] }, NOW).decision).toBe(
+			'review',
+		);
 	});
 
 	it('defaults: six rules; face and liveness failures go to review', () => {
-		expect(DEFAULT_RULES).toEqual(['minimumAge', 'notExpired', 'documentValid', 'faceMatch', 'ineIdentifiers', 'sameDocumentNumber']);
+		expect(DEFAULT_RULES).toEqual([
+			'minimumAge',
+			'notExpired',
+			'documentValid',
+			'faceMatch',
+			'ineIdentifiers',
+			'sameDocumentNumber',
+		]);
 		expect(DEFAULT_REVIEW_ON).toEqual(['faceMatch', 'liveness']);
 		expect(DEFAULT_MINIMUM_AGE).toBe(18);
 	});
@@ -98,17 +135,30 @@ describe('rule: minimum age', () => {
 
 	it('no birth date: the vendor age if there is one, else review', () => {
 		expect(codes([good({ birthDate: null, age: 30 })], only('minimumAge'))).toEqual([]);
-		expect(codes([good({ birthDate: null, age: 17 })], only('minimumAge'))).toEqual([['UNDER_MINIMUM_AGE', 'rejected']]);
-		expect(codes([good({ birthDate: null })], only('minimumAge'))).toEqual([['AGE_UNKNOWN', 'review']]);
+		expect(codes([good({ birthDate: null, age: 17 })], only('minimumAge'))).toEqual([
+			['UNDER_MINIMUM_AGE', 'rejected'],
+		]);
+		expect(codes([good({ birthDate: null })], only('minimumAge'))).toEqual([
+			['AGE_UNKNOWN', 'review'],
+		]);
 	});
 
 	it('several records: the youngest age counts; a record without a birth date is fine', () => {
-		expect(codes([good({ birthDate: '1990-01-01' }), good({ birthDate: '2010-01-01' })], only('minimumAge'))).toEqual([['UNDER_MINIMUM_AGE', 'rejected']]);
-		expect(codes([good(), { vendor: 'apptenticate', faceMatch: true }], only('minimumAge'))).toEqual([]);
+		expect(
+			codes(
+				[good({ birthDate: '1990-01-01' }), good({ birthDate: '2010-01-01' })],
+				only('minimumAge'),
+			),
+		).toEqual([['UNDER_MINIMUM_AGE', 'rejected']]);
+		expect(
+			codes([good(), { vendor: 'apptenticate', faceMatch: true }], only('minimumAge')),
+		).toEqual([]);
 	});
 
 	it('failure can be sent to review instead', () => {
-		expect(codes([good({ birthDate: '2010-01-01' })], only('minimumAge', { reviewOn: ['minimumAge'] }))).toEqual([['UNDER_MINIMUM_AGE', 'review']]);
+		expect(
+			codes([good({ birthDate: '2010-01-01' })], only('minimumAge', { reviewOn: ['minimumAge'] })),
+		).toEqual([['UNDER_MINIMUM_AGE', 'review']]);
 	});
 });
 
@@ -124,19 +174,32 @@ describe('rule: document not expired', () => {
 	});
 
 	it('the sentence names the date', () => {
-		expect(decide([good({ expiryDate: '2023-09-25' })], only('notExpired'), NOW).reasons[0].message).toBe('The document expired on 2023-09-25');
+		expect(
+			decide([good({ expiryDate: '2023-09-25' })], only('notExpired'), NOW).reasons[0].message,
+		).toBe('The document expired on 2023-09-25');
 	});
 
 	it("the expiry date wins over the vendor's flag; the flag counts without a date", () => {
-		expect(codes([good({ expiryDate: '2023-09-25', isExpired: false })], only('notExpired'))).toEqual([['DOCUMENT_EXPIRED', 'rejected']]);
+		expect(
+			codes([good({ expiryDate: '2023-09-25', isExpired: false })], only('notExpired')),
+		).toEqual([['DOCUMENT_EXPIRED', 'rejected']]);
 		expect(codes([good({ expiryDate: null, isExpired: false })], only('notExpired'))).toEqual([]);
-		const [reason] = decide([good({ vendor: 'progeny', expiryDate: null, isExpired: true })], only('notExpired'), NOW).reasons;
-		expect(reason).toMatchObject({ code: 'DOCUMENT_EXPIRED', message: 'Progeny reports the document as expired' });
+		const [reason] = decide(
+			[good({ vendor: 'progeny', expiryDate: null, isExpired: true })],
+			only('notExpired'),
+			NOW,
+		).reasons;
+		expect(reason).toMatchObject({
+			code: 'DOCUMENT_EXPIRED',
+			message: 'Progeny reports the document as expired',
+		});
 	});
 
 	it('checks the time it is given, not the time the record was made', () => {
 		const record = good({ expiryDate: '2026-03-15', isExpired: false });
-		expect(decide([record], only('notExpired'), new Date('2026-03-16T00:00:01Z')).decision).toBe('rejected');
+		expect(decide([record], only('notExpired'), new Date('2026-03-16T00:00:01Z')).decision).toBe(
+			'rejected',
+		);
 	});
 });
 
@@ -153,14 +216,25 @@ describe('rule: document valid', () => {
 	});
 
 	it('names the vendor; one record saying not valid is enough', () => {
-		const result = decide([good(), good({ vendor: 'linkMobility', documentValid: false })], only('documentValid'), NOW);
+		const result = decide(
+			[good(), good({ vendor: 'linkMobility', documentValid: false })],
+			only('documentValid'),
+			NOW,
+		);
 		expect(result.reasons).toEqual([
-			{ code: 'DOCUMENT_NOT_VALID', message: 'LINK Mobility found the document not valid', rule: 'documentValid', outcome: 'rejected' },
+			{
+				code: 'DOCUMENT_NOT_VALID',
+				message: 'LINK Mobility found the document not valid',
+				rule: 'documentValid',
+				outcome: 'rejected',
+			},
 		]);
 	});
 
-	it("a record without a verdict (a face check) next to one with it is fine", () => {
-		expect(codes([good(), { vendor: 'apptenticate', faceMatch: true }], only('documentValid'))).toEqual([]);
+	it('a record without a verdict (a face check) next to one with it is fine', () => {
+		expect(
+			codes([good(), { vendor: 'apptenticate', faceMatch: true }], only('documentValid')),
+		).toEqual([]);
 	});
 });
 
@@ -174,8 +248,18 @@ describe('rule: face match', () => {
 	});
 
 	it('the OCR record has no face verdict, the Biometry record has it', () => {
-		expect(codes([good({ faceMatch: null }), { vendor: 'apptenticate', faceMatch: true }], only('faceMatch'))).toEqual([]);
-		expect(codes([good({ faceMatch: null }), { vendor: 'apptenticate', faceMatch: false }], only('faceMatch'))).toEqual([['FACE_MISMATCH', 'rejected']]);
+		expect(
+			codes(
+				[good({ faceMatch: null }), { vendor: 'apptenticate', faceMatch: true }],
+				only('faceMatch'),
+			),
+		).toEqual([]);
+		expect(
+			codes(
+				[good({ faceMatch: null }), { vendor: 'apptenticate', faceMatch: false }],
+				only('faceMatch'),
+			),
+		).toEqual([['FACE_MISMATCH', 'rejected']]);
 	});
 });
 
@@ -189,9 +273,10 @@ describe('rule: liveness', () => {
 	});
 
 	it('the sentence', () => {
-		expect(decide([good({ vendor: 'progeny', liveness: false })], only('liveness'), NOW).reasons[0].message).toBe(
-			'Progeny found that the selfie is not of a live person',
-		);
+		expect(
+			decide([good({ vendor: 'progeny', liveness: false })], only('liveness'), NOW).reasons[0]
+				.message,
+		).toBe('Progeny found that the selfie is not of a live person');
 	});
 });
 
@@ -207,19 +292,31 @@ describe('rule: sides match', () => {
 	});
 
 	it('the Biometry record (also an id_card, without sides) does not make it unknown', () => {
-		expect(codes([good(), { vendor: 'apptenticate', documentType: 'id_card', sidesMatch: null }], only('sidesMatch'))).toEqual([]);
+		expect(
+			codes(
+				[good(), { vendor: 'apptenticate', documentType: 'id_card', sidesMatch: null }],
+				only('sidesMatch'),
+			),
+		).toEqual([]);
 	});
 });
 
 describe('rule: INE identifiers', () => {
-	const ine = (fields: IDataObject = {}) => good({ documentType: 'voter_id', curpValid: true, electorKeyValid: true, ...fields });
+	const ine = (fields: IDataObject = {}) =>
+		good({ documentType: 'voter_id', curpValid: true, electorKeyValid: true, ...fields });
 
 	it.each([
 		[{}, []],
 		[{ curpValid: false }, [['CURP_INVALID', 'rejected']]],
 		[{ electorKeyValid: false }, [['ELECTOR_KEY_INVALID', 'rejected']]],
 		[{ curpValid: null }, [['CURP_UNKNOWN', 'review']]],
-		[{ curpValid: null, electorKeyValid: null }, [['CURP_UNKNOWN', 'review'], ['ELECTOR_KEY_UNKNOWN', 'review']]],
+		[
+			{ curpValid: null, electorKeyValid: null },
+			[
+				['CURP_UNKNOWN', 'review'],
+				['ELECTOR_KEY_UNKNOWN', 'review'],
+			],
+		],
 	])('%p', (fields, expected) => {
 		expect(codes([ine(fields)], only('ineIdentifiers'))).toEqual(expected);
 	});
@@ -229,7 +326,12 @@ describe('rule: INE identifiers', () => {
 	});
 
 	it("the sentence gives the check's problems", () => {
-		const record = ine({ curpValid: false, vendorDetails: { curpCheck: { valid: false, problems: ['character 11 must be H or M (gender)'] } } });
+		const record = ine({
+			curpValid: false,
+			vendorDetails: {
+				curpCheck: { valid: false, problems: ['character 11 must be H or M (gender)'] },
+			},
+		});
 		expect(decide([record], only('ineIdentifiers'), NOW).reasons[0].message).toBe(
 			'The CURP on the voter ID is not well-formed: character 11 must be H or M (gender)',
 		);
@@ -253,14 +355,22 @@ describe('rule: same document number', () => {
 
 	it('the sentence', () => {
 		const records = [good(), good({ documentNumber: 'X1' }), good({ documentNumber: 'X2' })];
-		expect(decide(records, only('sameDocumentNumber'), NOW).reasons[0].message).toBe('The 3 records give 3 different document numbers');
+		expect(decide(records, only('sameDocumentNumber'), NOW).reasons[0].message).toBe(
+			'The 3 records give 3 different document numbers',
+		);
 	});
 });
 
 describe('rule: same person', () => {
 	it('names compared case- and accent-insensitively, in any word order', () => {
-		expect(comparableName('Sofía María  López-Contreras')).toBe(comparableName('LOPEZ CONTRERAS SOFIA MARIA'));
-		const records = [good(), good({ fullName: 'LOPEZ CONTRERAS SOFIA MARIA' }), good({ fullName: null, givenNames: 'SOFIA MARIA', surnames: 'LOPEZ CONTRERAS' })];
+		expect(comparableName('Sofía María  López-Contreras')).toBe(
+			comparableName('LOPEZ CONTRERAS SOFIA MARIA'),
+		);
+		const records = [
+			good(),
+			good({ fullName: 'LOPEZ CONTRERAS SOFIA MARIA' }),
+			good({ fullName: null, givenNames: 'SOFIA MARIA', surnames: 'LOPEZ CONTRERAS' }),
+		];
 		expect(codes(records, only('samePerson'))).toEqual([]);
 	});
 
@@ -268,13 +378,21 @@ describe('rule: same person', () => {
 		[{ fullName: 'Carlos Alberto Rodriguez Batista' }, [['NAME_MISMATCH', 'rejected']]],
 		[{ birthDate: '1994-10-11' }, [['BIRTH_DATE_MISMATCH', 'rejected']]],
 		[{ birthDate: '10-10-1994' }, []], // the same date in a vendor's format
-		[{ fullName: 'Carlos Rodriguez', birthDate: '1979-05-03' }, [['NAME_MISMATCH', 'rejected'], ['BIRTH_DATE_MISMATCH', 'rejected']]],
+		[
+			{ fullName: 'Carlos Rodriguez', birthDate: '1979-05-03' },
+			[
+				['NAME_MISMATCH', 'rejected'],
+				['BIRTH_DATE_MISMATCH', 'rejected'],
+			],
+		],
 	])('second record %p', (fields, expected) => {
 		expect(codes([good(), good(fields)], only('samePerson'))).toEqual(expected);
 	});
 
 	it('only one record with a name or a birth date: review', () => {
-		expect(codes([good(), { vendor: 'apptenticate', faceMatch: true }], only('samePerson'))).toEqual([['PERSON_UNKNOWN', 'review']]);
+		expect(
+			codes([good(), { vendor: 'apptenticate', faceMatch: true }], only('samePerson')),
+		).toEqual([['PERSON_UNKNOWN', 'review']]);
 	});
 
 	it('one record: nothing to compare', () => {

@@ -4,7 +4,15 @@ import nock from 'nock';
 import { LinkCertificate } from '../../../nodes/Link/LinkCertificate.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
 import { runNode, sentRequests } from '../../helpers/fakeN8n';
-import { BASE, PDF, REQUEST_ID, linkCredential, requestsTo, resetHttp, tokenEndpoint } from './fixtures';
+import {
+	BASE,
+	PDF,
+	REQUEST_ID,
+	linkCredential,
+	requestsTo,
+	resetHttp,
+	tokenEndpoint,
+} from './fixtures';
 
 const node = new LinkCertificate();
 const CERTIFICATE_PATH = `/certificate/${REQUEST_ID}`;
@@ -15,9 +23,15 @@ const certificateAnswer = (content: Buffer | string = PDF) => ({
 
 function run(
 	parameters: Record<string, unknown> = {},
-	extra: { items?: number | IDataObject[]; credential?: CredentialSetup; continueOnFail?: boolean } = {},
+	extra: {
+		items?: number | IDataObject[];
+		credential?: CredentialSetup;
+		continueOnFail?: boolean;
+	} = {},
 ) {
-	const items = Array.isArray(extra.items) ? extra.items : Array.from({ length: extra.items ?? 1 }, () => ({}));
+	const items = Array.isArray(extra.items)
+		? extra.items
+		: Array.from({ length: extra.items ?? 1 }, () => ({}));
 	return runNode(node, {
 		items: items.map((json) => ({ json })),
 		parameters: {
@@ -51,7 +65,11 @@ describe('LINK Certificate: by request ID', () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer());
 		const [item] = await run();
-		expect(item.json).toEqual({ requestId: REQUEST_ID, fileName: `${REQUEST_ID}.pdf`, ready: true });
+		expect(item.json).toEqual({
+			requestId: REQUEST_ID,
+			fileName: `${REQUEST_ID}.pdf`,
+			ready: true,
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		const binary = item.binary!.certificate;
 		expect(binary).toMatchObject({ mimeType: 'application/pdf', fileName: `${REQUEST_ID}.pdf` });
@@ -63,7 +81,9 @@ describe('LINK Certificate: by request ID', () => {
 
 	it('the output binary property can be named; the id is trimmed and escaped in the path', async () => {
 		tokenEndpoint();
-		nock(BASE).get('/certificate/crm%2F42').reply(200, { id: 'crm/42', content: PDF.toString('base64') });
+		nock(BASE)
+			.get('/certificate/crm%2F42')
+			.reply(200, { id: 'crm/42', content: PDF.toString('base64') });
 		const [item] = await run({ requestId: ' crm/42 ', binaryPropertyName: 'pdf' });
 		expect(Object.keys(item.binary!)).toEqual(['pdf']);
 		expect(item.json.fileName).toBe('crm_42.pdf');
@@ -103,7 +123,9 @@ describe('LINK Certificate: by request ID', () => {
 
 	it('content that is not a PDF is an error', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer(Buffer.from('<html>login</html>')));
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(200, certificateAnswer(Buffer.from('<html>login</html>')));
 		const error = await failure(run());
 		expect(error.message).toBe(
 			`LINK Mobility answered the certificate of request ${REQUEST_ID} (not a PDF) with something unexpected`,
@@ -119,24 +141,40 @@ describe('LINK Certificate: by request ID', () => {
 	it('401: the token is renewed and the download retried', async () => {
 		nock(BASE).get(CERTIFICATE_PATH).matchHeader('authorization', 'Bearer old').reply(401);
 		tokenEndpoint(1, 'new');
-		nock(BASE).get(CERTIFICATE_PATH).matchHeader('authorization', 'Bearer new').reply(200, certificateAnswer());
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.matchHeader('authorization', 'Bearer new')
+			.reply(200, certificateAnswer());
 		const [item] = await run({}, { credential: linkCredential('old') });
 		expect(item.json.ready).toBe(true);
 	});
 });
 
-describe('LINK Certificate: by URL (a callback\'s urlCertificateFile)', () => {
-	it('downloads from the URL when it is on the credential\'s address; the id is its last segment', async () => {
+describe("LINK Certificate: by URL (a callback's urlCertificateFile)", () => {
+	it("downloads from the URL when it is on the credential's address; the id is its last segment", async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer());
-		const [item] = await run({ operation: 'byUrl', certificateUrl: ` ${BASE}${CERTIFICATE_PATH} ` });
-		expect(item.json).toEqual({ requestId: REQUEST_ID, fileName: `${REQUEST_ID}.pdf`, ready: true });
+		const [item] = await run({
+			operation: 'byUrl',
+			certificateUrl: ` ${BASE}${CERTIFICATE_PATH} `,
+		});
+		expect(item.json).toEqual({
+			requestId: REQUEST_ID,
+			fileName: `${REQUEST_ID}.pdf`,
+			ready: true,
+		});
 		expect(requestsTo(CERTIFICATE_PATH)).toHaveLength(1);
 	});
 
 	test.each([
-		['https://evil.example/certificate/abc', 'the URL is on https://evil.example, not on the credential\'s LINK Mobility address https://link.test'],
-		['http://link.test/certificate/abc', 'the URL is on http://link.test, not on the credential\'s LINK Mobility address https://link.test'],
+		[
+			'https://evil.example/certificate/abc',
+			"the URL is on https://evil.example, not on the credential's LINK Mobility address https://link.test",
+		],
+		[
+			'http://link.test/certificate/abc',
+			"the URL is on http://link.test, not on the credential's LINK Mobility address https://link.test",
+		],
 		['https://link.test:8443/certificate/abc', 'the URL is on https://link.test:8443, not on'],
 		['not a url', '"not a url" is not a URL'],
 		['https://link.test/', 'names no request ID'],
@@ -177,9 +215,14 @@ describe('LINK Certificate: wait until ready', () => {
 		const started = Date.now();
 		// A stored token: no login before the first attempt.
 		const error = await failure(
-			run({ options: { waitUntilReady: true, pollInterval: 0.4, timeout: 1 } }, { credential: linkCredential('token-1') }),
+			run(
+				{ options: { waitUntilReady: true, pollInterval: 0.4, timeout: 1 } },
+				{ credential: linkCredential('token-1') },
+			),
 		);
-		expect(error.message).toBe(`Item 1: LINK Mobility had no certificate for request ${REQUEST_ID} within 1 seconds`);
+		expect(error.message).toBe(
+			`Item 1: LINK Mobility had no certificate for request ${REQUEST_ID} within 1 seconds`,
+		);
 		// Attempts at about 0, 0.4, 0.8 and 1 s: the last wait is cut to end at the timeout (the old
 		// rule stopped after the attempt at 0.8 s, every wait a full interval).
 		const last = attempts[attempts.length - 1];
@@ -208,19 +251,34 @@ describe('LINK Certificate: wait until ready', () => {
 				return asked.size < ids.length ? [404] : [200, { id, content: PDF.toString('base64') }];
 			});
 		const output = await run(
-			{ requestId: (i: number) => ids[i], options: { waitUntilReady: true, pollInterval: 0.05, timeout: 5, concurrency: 2 } },
+			{
+				requestId: (i: number) => ids[i],
+				options: { waitUntilReady: true, pollInterval: 0.05, timeout: 5, concurrency: 2 },
+			},
 			{ items: ids.map((id, i) => ({ person: `person ${i}`, transactionId: id })) },
 		);
 		expect(output.map((item) => item.json)).toEqual(
-			ids.map((id, i) => ({ person: `person ${i}`, transactionId: id, requestId: id, fileName: `${id}.pdf`, ready: true })),
+			ids.map((id, i) => ({
+				person: `person ${i}`,
+				transactionId: id,
+				requestId: id,
+				fileName: `${id}.pdf`,
+				ready: true,
+			})),
 		);
 		expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, i) => ({ item: i })));
 		expect(maxInFlight).toBeLessThanOrEqual(2);
 	});
 
 	it.each([
-		[{ pollInterval: 0 }, 'Item 1: "Poll Interval (Seconds)" must be a number of seconds greater than 0'],
-		[{ timeout: 'later' }, 'Item 1: "Timeout (Seconds)" must be a number of seconds greater than 0'],
+		[
+			{ pollInterval: 0 },
+			'Item 1: "Poll Interval (Seconds)" must be a number of seconds greater than 0',
+		],
+		[
+			{ timeout: 'later' },
+			'Item 1: "Timeout (Seconds)" must be a number of seconds greater than 0',
+		],
 	])('bad wait options %p fail before anything is sent', async (options, message) => {
 		const error = await failure(run({ options: { waitUntilReady: true, ...options } }));
 		expect(error.message).toBe(message);
@@ -230,8 +288,12 @@ describe('LINK Certificate: wait until ready', () => {
 	it('gives up at the timeout with an error naming the request', async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).times(100).reply(404);
-		const error = await failure(run({ options: { waitUntilReady: true, pollInterval: 0.05, timeout: 0.3 } }));
-		expect(error.message).toBe(`Item 1: LINK Mobility had no certificate for request ${REQUEST_ID} within 0.3 seconds`);
+		const error = await failure(
+			run({ options: { waitUntilReady: true, pollInterval: 0.05, timeout: 0.3 } }),
+		);
+		expect(error.message).toBe(
+			`Item 1: LINK Mobility had no certificate for request ${REQUEST_ID} within 0.3 seconds`,
+		);
 		expect(error.context.requestId).toBe(REQUEST_ID);
 		// Attempts at 0, 0.05, 0.1 ... s: never past the timeout.
 		const attempts = requestsTo(CERTIFICATE_PATH).length;
@@ -241,9 +303,15 @@ describe('LINK Certificate: wait until ready', () => {
 
 	it('another error is not waited out', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).reply(500, { code: '001', message: 'Unknown Error: Error processing request' });
-		const error = await failure(run({ options: { waitUntilReady: true, pollInterval: 0.05, timeout: 5 } }));
-		expect(error.message).toBe('LINK Mobility could not process the request (code 001): Unknown Error: Error processing request');
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(500, { code: '001', message: 'Unknown Error: Error processing request' });
+		const error = await failure(
+			run({ options: { waitUntilReady: true, pollInterval: 0.05, timeout: 5 } }),
+		);
+		expect(error.message).toBe(
+			'LINK Mobility could not process the request (code 001): Unknown Error: Error processing request',
+		);
 		expect(requestsTo(CERTIFICATE_PATH)).toHaveLength(1);
 	});
 
@@ -253,7 +321,12 @@ describe('LINK Certificate: wait until ready', () => {
 		const controller = new AbortController();
 		const promise = runNode(node, {
 			items: [{ json: {} }],
-			parameters: { operation: 'byId', requestId: REQUEST_ID, binaryPropertyName: 'certificate', options: { waitUntilReady: true, pollInterval: 10, timeout: 60 } },
+			parameters: {
+				operation: 'byId',
+				requestId: REQUEST_ID,
+				binaryPropertyName: 'certificate',
+				options: { waitUntilReady: true, pollInterval: 10, timeout: 60 },
+			},
 			credential: linkCredential(),
 			signal: controller.signal,
 		});
@@ -268,25 +341,48 @@ describe('LINK Certificate: the input record', () => {
 	it("keeps the input item's fields (the person's record) by default, next to requestId, fileName and ready", async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer());
-		const person = { vendor: 'linkMobility', givenNames: 'LUIS', documentNumber: '12345678Z', transactionId: REQUEST_ID };
+		const person = {
+			vendor: 'linkMobility',
+			givenNames: 'LUIS',
+			documentNumber: '12345678Z',
+			transactionId: REQUEST_ID,
+		};
 		const [item] = await run({}, { items: [person] });
-		expect(item.json).toEqual({ ...person, requestId: REQUEST_ID, fileName: `${REQUEST_ID}.pdf`, ready: true });
+		expect(item.json).toEqual({
+			...person,
+			requestId: REQUEST_ID,
+			fileName: `${REQUEST_ID}.pdf`,
+			ready: true,
+		});
 		expect(Object.keys(item.binary!)).toEqual(['certificate']);
 	});
 
 	it('Keep Input Fields off: only requestId, fileName and ready', async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).reply(200, certificateAnswer());
-		const [item] = await run({ options: { keepInputFields: false } }, { items: [{ givenNames: 'LUIS' }] });
-		expect(item.json).toEqual({ requestId: REQUEST_ID, fileName: `${REQUEST_ID}.pdf`, ready: true });
+		const [item] = await run(
+			{ options: { keepInputFields: false } },
+			{ items: [{ givenNames: 'LUIS' }] },
+		);
+		expect(item.json).toEqual({
+			requestId: REQUEST_ID,
+			fileName: `${REQUEST_ID}.pdf`,
+			ready: true,
+		});
 	});
 
 	it('the wait defaults shown in n8n are the ones the code uses', () => {
-		const options = node.description.properties.find((property) => property.name === 'options')!.options as Array<{
+		const options = node.description.properties.find((property) => property.name === 'options')!
+			.options as Array<{
 			name: string;
 			default: unknown;
 		}>;
 		const defaults = Object.fromEntries(options.map((option) => [option.name, option.default]));
-		expect(defaults).toMatchObject({ pollInterval: 10, timeout: 300, keepInputFields: true, waitUntilReady: false });
+		expect(defaults).toMatchObject({
+			pollInterval: 10,
+			timeout: 300,
+			keepInputFields: true,
+			waitUntilReady: false,
+		});
 	});
 });

@@ -32,9 +32,15 @@ describe('LINK credential: base URL', () => {
 		[{ environment: 'production' }, 'https://kyc-api.linkmobility.es'],
 		[{}, 'https://kyc-api.linkmobility.es'],
 		[{ environment: 'stage' }, 'https://kyc-api-stage.linkmobility.es:51443'],
-		[{ environment: 'custom', baseUrl: ' https://sandbox.example:8443/kyc// ' }, 'https://sandbox.example:8443/kyc'],
+		[
+			{ environment: 'custom', baseUrl: ' https://sandbox.example:8443/kyc// ' },
+			'https://sandbox.example:8443/kyc',
+		],
 		// The base URL field is only used for "custom".
-		[{ environment: 'stage', baseUrl: 'https://elsewhere.example' }, 'https://kyc-api-stage.linkmobility.es:51443'],
+		[
+			{ environment: 'stage', baseUrl: 'https://elsewhere.example' },
+			'https://kyc-api-stage.linkmobility.es:51443',
+		],
 	])('%p -> %s', (data, expected) => {
 		expect(linkBaseUrl(data)).toBe(expected);
 	});
@@ -52,16 +58,30 @@ describe('LINK credential: base URL', () => {
 		});
 		expect(credentialType.test.rules).toEqual(
 			expect.arrayContaining([
-				{ type: 'responseCode', properties: { value: 401, message: 'LINK Mobility refused the user or password of the credential' } },
-				expect.objectContaining({ type: 'responseCode', properties: expect.objectContaining({ value: 500 }) }),
+				{
+					type: 'responseCode',
+					properties: {
+						value: 401,
+						message: 'LINK Mobility refused the user or password of the credential',
+					},
+				},
+				expect.objectContaining({
+					type: 'responseCode',
+					properties: expect.objectContaining({ value: 500 }),
+				}),
 			]),
 		);
 		// The n8n expression, evaluated by n8n's own expression evaluator.
-		expect(Expression.resolveWithoutWorkflow(request.baseURL!.slice(1), { $credentials: data })).toBe(linkBaseUrl(data));
+		expect(
+			Expression.resolveWithoutWorkflow(request.baseURL!.slice(1), { $credentials: data }),
+		).toBe(linkBaseUrl(data));
 	});
 
 	it('sends the token as a bearer header', async () => {
-		const sent = await credentialType.authenticate({ accessToken: 'tok-1' }, { url: '/x', headers: { Accept: 'application/json' } });
+		const sent = await credentialType.authenticate(
+			{ accessToken: 'tok-1' },
+			{ url: '/x', headers: { Accept: 'application/json' } },
+		);
 		expect(sent.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-1' });
 		const token = credentialType.properties.find((property) => property.name === 'accessToken');
 		expect(token).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
@@ -72,7 +92,9 @@ describe('LINK credential: base URL', () => {
 
 describe('LINK credential: login (POST /auth/token)', () => {
 	it('posts user and password as JSON and returns the token for the hidden property', async () => {
-		nock(BASE).post('/auth/token').reply(200, { token: 'eyJ.token', scopes: [], expiresIn: 3600, token_type: 'bearer' });
+		nock(BASE)
+			.post('/auth/token')
+			.reply(200, { token: 'eyJ.token', scopes: [], expiresIn: 3600, token_type: 'bearer' });
 		await expect(login()).resolves.toEqual({ accessToken: 'eyJ.token' });
 		expect(jsonOf('/auth/token')).toEqual({ user: 'kyc-user', password: PASSWORD });
 		expect(requestsTo('/auth/token')[0].headers['content-type']).toBe('application/json');
@@ -80,13 +102,17 @@ describe('LINK credential: login (POST /auth/token)', () => {
 
 	it('logs in on the stage host for the stage environment', async () => {
 		nock(LINK_STAGE_URL).post('/auth/token').reply(200, { token: 'stage-token' });
-		await expect(login({ environment: 'stage', user: 'u', password: 'p', accessToken: '' })).resolves.toEqual({
+		await expect(
+			login({ environment: 'stage', user: 'u', password: 'p', accessToken: '' }),
+		).resolves.toEqual({
 			accessToken: 'stage-token',
 		});
 	});
 
-	it('500 with code 003 is a refused login, with LINK\'s words and without the password', async () => {
-		nock(BASE).post('/auth/token').reply(500, { code: '003', message: 'Validation Error: Invalid credentials' });
+	it("500 with code 003 is a refused login, with LINK's words and without the password", async () => {
+		nock(BASE)
+			.post('/auth/token')
+			.reply(500, { code: '003', message: 'Validation Error: Invalid credentials' });
 		const error = await loginError();
 		expect(error.message).toBe(
 			'LINK Mobility refused the user or password of the credential (HTTP 500, code 003: Validation Error: Invalid credentials)',
@@ -100,7 +126,9 @@ describe('LINK credential: login (POST /auth/token)', () => {
 	it('401 is a refused login too', async () => {
 		nock(BASE).post('/auth/token').reply(401);
 		const error = await loginError();
-		expect(error.message).toBe('LINK Mobility refused the user or password of the credential (HTTP 401)');
+		expect(error.message).toBe(
+			'LINK Mobility refused the user or password of the credential (HTTP 401)',
+		);
 	});
 
 	it('an unavailable token endpoint is tried three times, then the error says where the token was asked for', async () => {
@@ -113,14 +141,22 @@ describe('LINK credential: login (POST /auth/token)', () => {
 	});
 
 	it('a token endpoint that answers 503 once does not fail the login', async () => {
-		nock(BASE).post('/auth/token').reply(503).post('/auth/token').reply(200, { token: 'second-try' });
+		nock(BASE)
+			.post('/auth/token')
+			.reply(503)
+			.post('/auth/token')
+			.reply(200, { token: 'second-try' });
 		await expect(login()).resolves.toEqual({ accessToken: 'second-try' });
 	});
 
 	it('a 500 with another code is not called a refused password', async () => {
-		nock(BASE).post('/auth/token').reply(500, { code: '001', message: 'Unknown Error: Error processing request' });
+		nock(BASE)
+			.post('/auth/token')
+			.reply(500, { code: '001', message: 'Unknown Error: Error processing request' });
 		const error = await loginError();
-		expect(error.message).toBe('Could not obtain a LINK Mobility token from https://link.test/auth/token (HTTP 500, code 001)');
+		expect(error.message).toBe(
+			'Could not obtain a LINK Mobility token from https://link.test/auth/token (HTTP 500, code 001)',
+		);
 	});
 
 	it('an answer without a token is an error', async () => {

@@ -9,7 +9,13 @@ export const PASSWORD = 'link-example-pass';
 export function linkCredential(accessToken = ''): CredentialSetup {
 	return {
 		type: new LinkMobilityKycApi(),
-		data: { environment: 'custom', baseUrl: `${BASE}/`, user: 'kyc-user', password: PASSWORD, accessToken },
+		data: {
+			environment: 'custom',
+			baseUrl: `${BASE}/`,
+			user: 'kyc-user',
+			password: PASSWORD,
+			accessToken,
+		},
 	};
 }
 
@@ -17,10 +23,16 @@ export function tokenEndpoint(times = 1, token = 'token-1') {
 	return nock(BASE)
 		.post('/auth/token')
 		.times(times)
-		.reply(200, { token, scopes: ['kyc.idVerification.auto', 'kyc.certification'], expiresIn: 3600, token_type: 'bearer' });
+		.reply(200, {
+			token,
+			scopes: ['kyc.idVerification.auto', 'kyc.certification'],
+			expiresIn: 3600,
+			token_type: 'bearer',
+		});
 }
 
-export const requestsTo = (path: string) => sentRequests.filter((request) => request.url.pathname === path);
+export const requestsTo = (path: string) =>
+	sentRequests.filter((request) => request.url.pathname === path);
 
 export const jsonOf = (path: string, index = 0) =>
 	JSON.parse(requestsTo(path)[index].body?.toString('utf8') ?? 'null') as Record<string, unknown>;
@@ -36,7 +48,11 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
  * An automatic answer in the seed's shape. The seed elides most fields ("..."); the identity
  * codes here are those a LINK sandbox emits (DOCUMENT_NUMBER, NAME, SURNAME, ...).
  */
-export function automaticAnswer(result = 'Ok', warning = '', id = 'b2820098-04a9-47ef-9d5f-c668e016a596') {
+export function automaticAnswer(
+	result = 'Ok',
+	warning = '',
+	id = 'b2820098-04a9-47ef-9d5f-c668e016a596',
+) {
 	return {
 		id,
 		idVerification: {
@@ -47,17 +63,47 @@ export function automaticAnswer(result = 'Ok', warning = '', id = 'b2820098-04a9
 			fields: [
 				{ type: 'Normal', code: 'TYPE', value: 'IDENTITY', description: 'TYPE' },
 				{ type: 'Normal', code: 'SIDE', value: '1', description: 'SIDE' },
-				{ type: 'Normal', code: 'DOCUMENT_NUMBER', value: '12345678Z', description: 'DOCUMENT_NUMBER' },
+				{
+					type: 'Normal',
+					code: 'DOCUMENT_NUMBER',
+					value: '12345678Z',
+					description: 'DOCUMENT_NUMBER',
+				},
 				{ type: 'Normal', code: 'NAME', value: 'LUIS', description: 'NAME' },
-				{ type: 'Normal', code: 'SURNAME', value: 'GARCIA DE TODOS LOS SANTOS', description: 'SURNAME' },
+				{
+					type: 'Normal',
+					code: 'SURNAME',
+					value: 'GARCIA DE TODOS LOS SANTOS',
+					description: 'SURNAME',
+				},
 				{ type: 'Normal', code: 'BIRTH_DATE', value: '31/10/1963', description: 'BIRTH_DATE' },
 				{ type: 'Normal', code: 'EXPIRY_DATE', value: '2030-10-31', description: 'EXPIRY_DATE' },
 				{ type: 'Normal', code: 'NATIONALITY', value: 'esp', description: 'NATIONALITY' },
 				{ type: 'Normal', code: 'SEX', value: 'M', description: 'SEX' },
-				{ type: 'Validation', code: 'TEST_GLOBAL_AUTHENTICITY_VALUE', value: result === 'NotCorrect' ? 'FAIL' : 'OK', description: 'TEST_GLOBAL_AUTHENTICITY_VALUE' },
-				{ type: 'Validation', code: 'TEST_SIDE_CORRESPONDENCE', value: result === 'Warning' ? 'FAIL' : 'OK', description: 'TEST_SIDE_CORRESPONDENCE' },
-				{ type: 'Normal', code: 'QUALITY_IMAGE_BLURRING', value: 'IQ_GOOD 11%', description: 'QUALITY_IMAGE_BLURRING' },
-				{ type: 'Normal', code: 'ICAR_RESULT_DOCUMENT_ID', value: 'IDESPC1', description: 'ICAR_RESULT_DOCUMENT_ID' },
+				{
+					type: 'Validation',
+					code: 'TEST_GLOBAL_AUTHENTICITY_VALUE',
+					value: result === 'NotCorrect' ? 'FAIL' : 'OK',
+					description: 'TEST_GLOBAL_AUTHENTICITY_VALUE',
+				},
+				{
+					type: 'Validation',
+					code: 'TEST_SIDE_CORRESPONDENCE',
+					value: result === 'Warning' ? 'FAIL' : 'OK',
+					description: 'TEST_SIDE_CORRESPONDENCE',
+				},
+				{
+					type: 'Normal',
+					code: 'QUALITY_IMAGE_BLURRING',
+					value: 'IQ_GOOD 11%',
+					description: 'QUALITY_IMAGE_BLURRING',
+				},
+				{
+					type: 'Normal',
+					code: 'ICAR_RESULT_DOCUMENT_ID',
+					value: 'IDESPC1',
+					description: 'ICAR_RESULT_DOCUMENT_ID',
+				},
 			],
 		},
 		certification: { status: 'Processing' },
@@ -71,7 +117,10 @@ export const MANUAL_ANSWER = {
 };
 
 /** A tiny but real PDF header: enough for the node's "%PDF" check. */
-export const PDF = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
+export const PDF = Buffer.from(
+	'%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n',
+	'latin1',
+);
 
 export const REQUEST_ID = 'b2820098-04a9-47ef-9d5f-c668e016a596';
 
@@ -171,7 +220,10 @@ export function notApprovedCallback() {
 						},
 						originality: {
 							result: 'NOT_ORIGINAL',
-							reasons: ['EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY', 'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE'],
+							reasons: [
+								'EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY',
+								'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE',
+							],
 						},
 						validity: {
 							result: 'NOT_VALID',
@@ -221,13 +273,20 @@ export function rejectedCallback() {
 		service: 'ManualIDVerification',
 		status: 'Completed',
 		data: {
-			documentInfo: { acceptance: { result: ' REJECTED', reasons: [...REJECTED_DOCUMENT_REASONS] } },
-			faceComparisonInfo: { acceptance: { result: ' REJECTED', reasons: [...REJECTED_FACE_REASONS] } },
+			documentInfo: {
+				acceptance: { result: ' REJECTED', reasons: [...REJECTED_DOCUMENT_REASONS] },
+			},
+			faceComparisonInfo: {
+				acceptance: { result: ' REJECTED', reasons: [...REJECTED_FACE_REASONS] },
+			},
 		},
 	};
 }
 
-export function certificationCallback(url = `${BASE}/certificate/${REQUEST_ID}`, status = 'Completed') {
+export function certificationCallback(
+	url = `${BASE}/certificate/${REQUEST_ID}`,
+	status = 'Completed',
+) {
 	return { id: REQUEST_ID, service: 'Certification', status, data: { urlCertificateFile: url } };
 }
 

@@ -10,7 +10,12 @@ import {
 } from '../../../nodes/Link/normalize';
 import { approvedCallback, automaticAnswer } from './fixtures';
 
-const normal = (code: string, value: string) => ({ type: 'Normal', code, value, description: code });
+const normal = (code: string, value: string) => ({
+	type: 'Normal',
+	code,
+	value,
+	description: code,
+});
 const identityOf = (...fields: Array<{ type?: string; code: string; value: string }>) =>
 	identityFromFields(flattenFields(fields));
 
@@ -40,7 +45,7 @@ describe('ISO 3166-1 alpha-2 check', () => {
 });
 
 describe('automatic fields -> identity schema', () => {
-	it('the codes of the sandbox (and the seed\'s TYPE)', () => {
+	it("the codes of the sandbox (and the seed's TYPE)", () => {
 		expect(
 			identityOf(
 				normal('TYPE', 'IDENTITY'),
@@ -96,23 +101,36 @@ describe('automatic fields -> identity schema', () => {
 	test.each(cases)('%s from %s', (field, code, value, expected) => {
 		expect(identityOf(normal(code, value))[field]).toEqual(expected);
 		// LINK may spell codes in lower case or with other separators.
-		expect(identityOf(normal(code.toLowerCase().replace(/_/g, '-'), value))[field]).toEqual(expected);
-	});
-
-	it('surnames from first and second surname when there is no surname field', () => {
-		expect(identityOf(normal('FIRST_SURNAME', 'GARCIA'), normal('SECOND_SURNAME', 'LOPEZ')).surnames).toBe('GARCIA LOPEZ');
-		expect(identityOf(normal('SURNAME', 'RUIZ'), normal('FIRST_SURNAME', 'X')).surnames).toBe('RUIZ');
-	});
-
-	it('address lines are joined', () => {
-		expect(identityOf(normal('ADDRESS_LINE_1', 'CALLE MAYOR 1'), normal('ADDRESS_LINE_2', '28001 MADRID')).address).toBe(
-			'CALLE MAYOR 1, 28001 MADRID',
+		expect(identityOf(normal(code.toLowerCase().replace(/_/g, '-'), value))[field]).toEqual(
+			expected,
 		);
 	});
 
+	it('surnames from first and second surname when there is no surname field', () => {
+		expect(
+			identityOf(normal('FIRST_SURNAME', 'GARCIA'), normal('SECOND_SURNAME', 'LOPEZ')).surnames,
+		).toBe('GARCIA LOPEZ');
+		expect(identityOf(normal('SURNAME', 'RUIZ'), normal('FIRST_SURNAME', 'X')).surnames).toBe(
+			'RUIZ',
+		);
+	});
+
+	it('address lines are joined', () => {
+		expect(
+			identityOf(
+				normal('ADDRESS_LINE_1', 'CALLE MAYOR 1'),
+				normal('ADDRESS_LINE_2', '28001 MADRID'),
+			).address,
+		).toBe('CALLE MAYOR 1, 28001 MADRID');
+	});
+
 	it('the first code of the table wins, and an empty value does not count', () => {
-		expect(identityOf(normal('DOC_NUMBER', 'second'), normal('DOCUMENT_NUMBER', 'first')).documentNumber).toBe('first');
-		expect(identityOf(normal('DOCUMENT_NUMBER', '  '), normal('DOC_NUMBER', 'kept')).documentNumber).toBe('kept');
+		expect(
+			identityOf(normal('DOC_NUMBER', 'second'), normal('DOCUMENT_NUMBER', 'first')).documentNumber,
+		).toBe('first');
+		expect(
+			identityOf(normal('DOCUMENT_NUMBER', '  '), normal('DOC_NUMBER', 'kept')).documentNumber,
+		).toBe('kept');
 	});
 
 	it('Validation fields are checks, never identity data', () => {
@@ -127,7 +145,13 @@ describe('automatic fields -> identity schema', () => {
 	});
 
 	it('junk entries are skipped', () => {
-		const flat = flattenFields([normal('SIDE', '1'), null, 'x', { code: 'EMPTY' }, { value: 'no code' }]);
+		const flat = flattenFields([
+			normal('SIDE', '1'),
+			null,
+			'x',
+			{ code: 'EMPTY' },
+			{ value: 'no code' },
+		]);
 		expect(flat.fields).toEqual({ SIDE: '1' });
 	});
 
@@ -147,23 +171,43 @@ describe('automatic fields -> identity schema', () => {
 	it('a verify answer without fields is a record with nulls, valid from the result', () => {
 		const answer = { ...automaticAnswer('NotProcessed', 'Document not recognized') };
 		answer.idVerification = { ...answer.idVerification, fields: undefined as never };
-		const record = normalizeVerifyAnswer(answer, { requestId: 'sent-id', expeditorCountry: 'ES' }, false);
+		const record = normalizeVerifyAnswer(
+			answer,
+			{ requestId: 'sent-id', expeditorCountry: 'ES' },
+			false,
+		);
 		expect(record).toMatchObject({ documentNumber: null, valid: false, transactionId: answer.id });
-		expect(record.vendorDetails).toMatchObject({ fields: {}, checks: {}, warning: 'Document not recognized' });
+		expect(record.vendorDetails).toMatchObject({
+			fields: {},
+			checks: {},
+			warning: 'Document not recognized',
+		});
 	});
 
 	it('the sent id is the transaction id when LINK does not echo one', () => {
 		const { id, ...answer } = automaticAnswer();
 		expect(id).toBeDefined();
-		expect(normalizeVerifyAnswer(answer, { requestId: 'sent-id', expeditorCountry: 'ES' }, false).transactionId).toBe('sent-id');
+		expect(
+			normalizeVerifyAnswer(answer, { requestId: 'sent-id', expeditorCountry: 'ES' }, false)
+				.transactionId,
+		).toBe('sent-id');
 	});
 });
 
 describe('ICAR answers: repeated codes, issuing country, face comparison, national id', () => {
-	const check = (code: string, value: string) => ({ type: 'Validation', code, value, description: code });
-	const MRZ = ['IDESPBAA000589599999999R<<<<<<', '8001014F3106028ESP<<<<<<<<<<<7', 'ESPANOLA<ESPANOLA<<CARMEN<<<<<<'];
+	const check = (code: string, value: string) => ({
+		type: 'Validation',
+		code,
+		value,
+		description: code,
+	});
+	const MRZ = [
+		'IDESPBAA000589599999999R<<<<<<',
+		'8001014F3106028ESP<<<<<<<<<<<7',
+		'ESPANOLA<ESPANOLA<<CARMEN<<<<<<',
+	];
 
-	it('a repeated code keeps every value, in LINK\'s order; the same value twice stays one string', () => {
+	it("a repeated code keeps every value, in LINK's order; the same value twice stays one string", () => {
 		const flat = flattenFields([
 			normal('SIDE', '1'),
 			normal('SURNAME', 'ESPAÑOLA'),
@@ -211,7 +255,10 @@ describe('ICAR answers: repeated codes, issuing country, face comparison, nation
 	])('issuingCountry from %j, sent %s: %s', (fields, sent, expected) => {
 		const answer = automaticAnswer();
 		answer.idVerification.fields = fields;
-		expect(normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: sent }, false).issuingCountry).toBe(expected);
+		expect(
+			normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: sent }, false)
+				.issuingCountry,
+		).toBe(expected);
 	});
 
 	test.each([
@@ -219,23 +266,45 @@ describe('ICAR answers: repeated codes, issuing country, face comparison, nation
 		[['FAIL'], '0,12', false, 0.12],
 		[['OK', 'FAIL'], '87%', false, 87],
 		[['NOT_PERFORMED'], 'n/a', null, null],
-	])('with a face image, TEST_FACE_RECOGNITION_VALUE %j and _RATIO %s: match %p, matchScore %p', (values, ratio, match, matchScore) => {
-		const fields = [...values.map((value) => check('TEST_FACE_RECOGNITION_VALUE', value)), check('TEST_FACE_RECOGNITION_RATIO', ratio)];
-		const answer = automaticAnswer();
-		answer.idVerification.fields = fields;
-		const record = normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: 'ES', faceImage: true }, false);
-		expect({ match: record.match, matchScore: record.matchScore }).toEqual({ match, matchScore });
-	});
+	])(
+		'with a face image, TEST_FACE_RECOGNITION_VALUE %j and _RATIO %s: match %p, matchScore %p',
+		(values, ratio, match, matchScore) => {
+			const fields = [
+				...values.map((value) => check('TEST_FACE_RECOGNITION_VALUE', value)),
+				check('TEST_FACE_RECOGNITION_RATIO', ratio),
+			];
+			const answer = automaticAnswer();
+			answer.idVerification.fields = fields;
+			const record = normalizeVerifyAnswer(
+				answer,
+				{ requestId: 'r', expeditorCountry: 'ES', faceImage: true },
+				false,
+			);
+			expect({ match: record.match, matchScore: record.matchScore }).toEqual({ match, matchScore });
+		},
+	);
 
 	it('without a face image, match and matchScore stay null whatever the answer says', () => {
 		const answer = automaticAnswer();
-		answer.idVerification.fields = [check('TEST_FACE_RECOGNITION_VALUE', 'OK'), check('TEST_FACE_RECOGNITION_RATIO', '0.9')];
-		const record = normalizeVerifyAnswer(answer, { requestId: 'r', expeditorCountry: 'ES', faceImage: false }, false);
-		expect({ match: record.match, matchScore: record.matchScore }).toEqual({ match: null, matchScore: null });
+		answer.idVerification.fields = [
+			check('TEST_FACE_RECOGNITION_VALUE', 'OK'),
+			check('TEST_FACE_RECOGNITION_RATIO', '0.9'),
+		];
+		const record = normalizeVerifyAnswer(
+			answer,
+			{ requestId: 'r', expeditorCountry: 'ES', faceImage: false },
+			false,
+		);
+		expect({ match: record.match, matchScore: record.matchScore }).toEqual({
+			match: null,
+			matchScore: null,
+		});
 	});
 
 	it('ID_NUMBER (the DNI number) is the personal number, not the document number', () => {
-		expect(identityOf(normal('DOCUMENT_NUMBER', 'BAA000589'), normal('ID_NUMBER', '99999999R'))).toMatchObject({
+		expect(
+			identityOf(normal('DOCUMENT_NUMBER', 'BAA000589'), normal('ID_NUMBER', '99999999R')),
+		).toMatchObject({
 			documentNumber: 'BAA000589',
 			personalNumber: '99999999R',
 		});
@@ -275,12 +344,23 @@ describe('Field Mapping: a LINK code the node does not know, onto an identity fi
 	});
 
 	it('a mapped code absent from the answer falls back to the built-in codes', () => {
-		expect(identityFromFields(flat, { mapping: [{ code: 'NOT_THERE', field: 'documentNumber' }] }).documentNumber).toBe('BUILT-IN');
+		expect(
+			identityFromFields(flat, { mapping: [{ code: 'NOT_THERE', field: 'documentNumber' }] })
+				.documentNumber,
+		).toBe('BUILT-IN');
 	});
 
 	it('without a mapping the unknown codes fill nothing (but stay in vendorDetails.fields)', () => {
-		expect(identityFromFields(flat)).toMatchObject({ documentNumber: 'BUILT-IN', birthDate: null, surnames: null, match: null });
-		expect(flat.fields).toMatchObject({ NUMERO_SOPORTE: 'BAA000589', APELLIDO: ['ESPAÑOLA', 'PEREZ'] });
+		expect(identityFromFields(flat)).toMatchObject({
+			documentNumber: 'BUILT-IN',
+			birthDate: null,
+			surnames: null,
+			match: null,
+		});
+		expect(flat.fields).toMatchObject({
+			NUMERO_SOPORTE: 'BAA000589',
+			APELLIDO: ['ESPAÑOLA', 'PEREZ'],
+		});
 	});
 });
 
@@ -312,14 +392,32 @@ describe('callback -> identity schema', () => {
 		delete (body.data as Partial<typeof body.data>).faceComparisonInfo;
 		const record = normalizeCallback(body, false);
 		expect(record.match).toBeNull();
-		expect(record.vendorDetails.faceComparison).toEqual({ acceptance: null, reasons: [], match: null, liveness: null });
+		expect(record.vendorDetails.faceComparison).toEqual({
+			acceptance: null,
+			reasons: [],
+			match: null,
+			liveness: null,
+		});
 	});
 
 	it('an unknown service keeps its data under vendorDetails', () => {
-		const record = normalizeCallback({ id: ' r-9 ', service: 'Other', status: 'completed', data: { x: 1 } }, true);
+		const record = normalizeCallback(
+			{ id: ' r-9 ', service: 'Other', status: 'completed', data: { x: 1 } },
+			true,
+		);
 		expect(record.transactionId).toBe('r-9');
-		expect(record.vendorDetails).toEqual({ requestId: 'r-9', service: 'Other', status: 'Completed', data: { x: 1 } });
-		expect(record.raw).toEqual({ id: ' r-9 ', service: 'Other', status: 'completed', data: { x: 1 } });
+		expect(record.vendorDetails).toEqual({
+			requestId: 'r-9',
+			service: 'Other',
+			status: 'Completed',
+			data: { x: 1 },
+		});
+		expect(record.raw).toEqual({
+			id: ' r-9 ',
+			service: 'Other',
+			status: 'completed',
+			data: { x: 1 },
+		});
 	});
 
 	test.each([

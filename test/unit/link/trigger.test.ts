@@ -88,12 +88,20 @@ async function receive(call: Call) {
 
 	const credentials: INode['credentials'] = {};
 	if (call.credential) credentials.linkMobilityKycApi = { id: 'link-api-1', name: 'LINK Mobility' };
-	if (call.callbackSecret !== undefined) credentials.linkMobilityCallbackApi = { id: 'link-callback-1', name: 'LINK callback' };
-	const node: INode = { ...testNode, type: 'n8n-nodes-kyc.linkTrigger', typeVersion: call.typeVersion ?? 2, credentials };
+	if (call.callbackSecret !== undefined)
+		credentials.linkMobilityCallbackApi = { id: 'link-callback-1', name: 'LINK callback' };
+	const node: INode = {
+		...testNode,
+		type: 'n8n-nodes-kyc.linkTrigger',
+		typeVersion: call.typeVersion ?? 2,
+		credentials,
+	};
 	const workflowId = call.workflowId ?? `workflow-${++workflowCounter}`;
 	const activity: Activity[] = [];
 	const logs: string[] = [];
-	const fake = context as unknown as Record<string, Record<string, unknown>> & { getCredentials: unknown };
+	const fake = context as unknown as Record<string, Record<string, unknown>> & {
+		getCredentials: unknown;
+	};
 	const readCredential = fake.getCredentials as (type: string) => Promise<IDataObject>;
 	const storeBinary = fake.helpers.prepareBinaryData as (...args: unknown[]) => Promise<unknown>;
 	const log = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
@@ -141,7 +149,13 @@ describe('LINK Trigger: description and lifecycle', () => {
 	it('one POST webhook, answered on receipt with no data, and two optional credentials', () => {
 		const { description } = trigger;
 		expect(description.webhooks).toEqual<IWebhookDescription[]>([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'link' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'link',
+			},
 		]);
 		expect(description.inputs).toEqual([]);
 		expect(description.group).toEqual(['trigger']);
@@ -236,10 +250,21 @@ describe('LINK Trigger: manual verification callbacks (seed 003)', () => {
 				},
 				originality: {
 					result: 'NOT_ORIGINAL',
-					reasons: ['EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY', 'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE'],
+					reasons: [
+						'EVIDENCE_OF_FORGERY_BLACK_AND_WHITE_COPY',
+						'EVIDENCE_OF_FORGERY_DOCUMENT_STRUCTURE',
+					],
 				},
-				validity: { result: 'NOT_VALID', reasons: ['EVIDENCE_OF_FORGERY_MRZ_CHECKSUMS', 'EXPIRED_OR_INVALIDATED'] },
-				faceComparison: { acceptance: 'ACCEPTED', reasons: [], match: 'NOT_MATCH', liveness: 'NOT_LIVE' },
+				validity: {
+					result: 'NOT_VALID',
+					reasons: ['EVIDENCE_OF_FORGERY_MRZ_CHECKSUMS', 'EXPIRED_OR_INVALIDATED'],
+				},
+				faceComparison: {
+					acceptance: 'ACCEPTED',
+					reasons: [],
+					match: 'NOT_MATCH',
+					liveness: 'NOT_LIVE',
+				},
 			},
 		});
 	});
@@ -256,7 +281,12 @@ describe('LINK Trigger: manual verification callbacks (seed 003)', () => {
 				acceptance: { result: 'REJECTED', reasons: REJECTED_DOCUMENT_REASONS },
 				documentApproval: null,
 				authenticity: { result: null, reasons: [] },
-				faceComparison: { acceptance: 'REJECTED', reasons: REJECTED_FACE_REASONS, match: null, liveness: null },
+				faceComparison: {
+					acceptance: 'REJECTED',
+					reasons: REJECTED_FACE_REASONS,
+					match: null,
+					liveness: null,
+				},
 			},
 		});
 	});
@@ -271,23 +301,33 @@ describe('LINK Trigger: manual verification callbacks (seed 003)', () => {
 		expect(item!.json).toMatchObject({
 			valid: true,
 			match: true,
-			vendorDetails: { service: 'ManualIDVerification', status: 'Completed', documentApproval: 'APPROVED' },
+			vendorDetails: {
+				service: 'ManualIDVerification',
+				status: 'Completed',
+				documentApproval: 'APPROVED',
+			},
 		});
 	});
 
-	it('the seed\'s text as printed (a comma missing), sent as text, is read all the same', async () => {
+	it("the seed's text as printed (a comma missing), sent as text, is read all the same", async () => {
 		const { item } = await receive({ body: APPROVED_CALLBACK_SEED_TEXT });
 		const fromObject = (await receive({ body: approvedCallback() })).item!.json;
 		expect(item!.json).toEqual({ ...fromObject, raw: expect.any(Object) });
 	});
 
 	it('a body n8n kept only as raw bytes is parsed', async () => {
-		const { item } = await receive({ body: {}, rawBody: Buffer.from(JSON.stringify(approvedCallback())) });
+		const { item } = await receive({
+			body: {},
+			rawBody: Buffer.from(JSON.stringify(approvedCallback())),
+		});
 		expect(item!.json.documentNumber).toBe('12345678Z');
 	});
 
 	it('Include Raw Response off leaves raw out', async () => {
-		const { item } = await receive({ body: approvedCallback(), parameters: { options: { includeRaw: false } } });
+		const { item } = await receive({
+			body: approvedCallback(),
+			parameters: { options: { includeRaw: false } },
+		});
 		expect(item!.json).not.toHaveProperty('raw');
 	});
 });
@@ -325,14 +365,19 @@ describe('LINK Trigger: certification callbacks', () => {
 				fileName: `${REQUEST_ID}.pdf`,
 			},
 		});
-		expect(item.binary!.certificate).toMatchObject({ mimeType: 'application/pdf', fileName: `${REQUEST_ID}.pdf` });
+		expect(item.binary!.certificate).toMatchObject({
+			mimeType: 'application/pdf',
+			fileName: `${REQUEST_ID}.pdf`,
+		});
 		expect(Buffer.from(item.binary!.certificate.data, 'base64').equals(PDF)).toBe(true);
 		expect(requestsTo(CERTIFICATE_PATH)[0].headers.authorization).toBe('Bearer token-1');
 	});
 
 	it('the certificate field can be renamed', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
 		const { item } = await receive({
 			body: certificationCallback(),
 			credential: linkCredential(),
@@ -343,7 +388,9 @@ describe('LINK Trigger: certification callbacks', () => {
 
 	it('a certificate URL on another host: the token does not go there, the PDF is fetched by id', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
 		const { item } = await receive({
 			body: certificationCallback(`https://collector.example${CERTIFICATE_PATH}`),
 			credential: linkCredential(),
@@ -355,7 +402,10 @@ describe('LINK Trigger: certification callbacks', () => {
 	it('a failed download still starts the workflow, saying why', async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).reply(404);
-		const { result, response, item } = await receive({ body: certificationCallback(), credential: linkCredential() });
+		const { result, response, item } = await receive({
+			body: certificationCallback(),
+			credential: linkCredential(),
+		});
 		expect(response).toMatchObject({ statusCode: 200, ended: true });
 		expect(result.noWebhookResponse).toBe(true);
 		expect(item!.binary).toBeUndefined();
@@ -391,8 +441,14 @@ describe('LINK Trigger: certification callbacks', () => {
 	});
 
 	it('a certification that ended in Error has no PDF to download', async () => {
-		const { item } = await receive({ body: certificationCallback(undefined, 'Error'), credential: linkCredential() });
-		expect(item!.json.vendorDetails).toMatchObject({ status: 'Error', certificateDownloaded: false });
+		const { item } = await receive({
+			body: certificationCallback(undefined, 'Error'),
+			credential: linkCredential(),
+		});
+		expect(item!.json.vendorDetails).toMatchObject({
+			status: 'Error',
+			certificateDownloaded: false,
+		});
 		expect(sentRequests).toHaveLength(0);
 	});
 });
@@ -415,11 +471,17 @@ describe('LINK Trigger: filters', () => {
 			body: { ...approvedCallback(), service: 'manualIdVerification', status: ' error ' },
 			parameters: { services: ['ManualIDVerification'], statuses: ['Error'] },
 		});
-		expect(item!.json.vendorDetails).toMatchObject({ service: 'ManualIDVerification', status: 'Error' });
+		expect(item!.json.vendorDetails).toMatchObject({
+			service: 'ManualIDVerification',
+			status: 'Error',
+		});
 	});
 
 	it('nothing selected means everything', async () => {
-		const { item } = await receive({ body: approvedCallback(), parameters: { services: [], statuses: [] } });
+		const { item } = await receive({
+			body: approvedCallback(),
+			parameters: { services: [], statuses: [] },
+		});
 		expect(item).toBeDefined();
 	});
 });
@@ -431,7 +493,7 @@ describe('LINK Trigger: sender IP allow-list', () => {
 		['88.26.209.16'],
 		['::ffff:88.26.209.16'],
 		['::FFFF:217.75.233.139'],
-	])('%s is let in (LINK\'s addresses, also IPv4-mapped)', async (ip) => {
+	])("%s is let in (LINK's addresses, also IPv4-mapped)", async (ip) => {
 		const { item } = await receive({ body: approvedCallback(), ip });
 		expect(item).toBeDefined();
 	});
@@ -439,7 +501,11 @@ describe('LINK Trigger: sender IP allow-list', () => {
 	test.each([['10.0.0.1'], ['::ffff:10.0.0.1'], ['2001:db8::1'], ['217.75.233.13']])(
 		'%s gets 403 and starts nothing',
 		async (ip) => {
-			const { result, response } = await receive({ body: approvedCallback(), ip, credential: linkCredential() });
+			const { result, response } = await receive({
+				body: approvedCallback(),
+				ip,
+				credential: linkCredential(),
+			});
 			expect(result).toEqual({ noWebhookResponse: true });
 			expect(response).toEqual({ statusCode: 403, body: { error: 'Forbidden' }, ended: true });
 			expectNoEcho(response);
@@ -449,19 +515,35 @@ describe('LINK Trigger: sender IP allow-list', () => {
 
 	it('the list is editable: IPv6 and other separators', async () => {
 		const parameters = { allowedIps: '2001:DB8::1;192.0.2.7\n198.51.100.1' };
-		expect((await receive({ body: approvedCallback(), ip: '2001:db8::1', parameters })).item).toBeDefined();
-		expect((await receive({ body: approvedCallback(), ip: '198.51.100.1', parameters })).item).toBeDefined();
-		expect((await receive({ body: approvedCallback(), ip: LINK_IP, parameters })).response.statusCode).toBe(403);
+		expect(
+			(await receive({ body: approvedCallback(), ip: '2001:db8::1', parameters })).item,
+		).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), ip: '198.51.100.1', parameters })).item,
+		).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), ip: LINK_IP, parameters })).response.statusCode,
+		).toBe(403);
 	});
 
 	it('an empty list lets anyone in', async () => {
-		const { item } = await receive({ body: approvedCallback(), ip: '203.0.113.9', parameters: { allowedIps: '  ' } });
+		const { item } = await receive({
+			body: approvedCallback(),
+			ip: '203.0.113.9',
+			parameters: { allowedIps: '  ' },
+		});
 		expect(item).toBeDefined();
 	});
 
 	it('without req.ip, the socket address is used', async () => {
-		expect((await receive({ body: approvedCallback(), ip: '::ffff:213.134.38.77', withoutIp: true })).item).toBeDefined();
-		expect((await receive({ body: approvedCallback(), ip: '10.1.1.1', withoutIp: true })).response.statusCode).toBe(403);
+		expect(
+			(await receive({ body: approvedCallback(), ip: '::ffff:213.134.38.77', withoutIp: true }))
+				.item,
+		).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), ip: '10.1.1.1', withoutIp: true })).response
+				.statusCode,
+		).toBe(403);
 	});
 
 	it('X-Forwarded-For is ignored unless trusted', async () => {
@@ -491,7 +573,9 @@ describe('LINK Trigger: sender IP allow-list', () => {
 		});
 		expect(forged.response.statusCode).toBe(403);
 		// No header: the connection's address.
-		expect((await receive({ body: approvedCallback(), ip: LINK_IP, parameters })).item).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), ip: LINK_IP, parameters })).item,
+		).toBeDefined();
 	});
 
 	test.each([
@@ -503,7 +587,9 @@ describe('LINK Trigger: sender IP allow-list', () => {
 	});
 
 	it('senderIp reads an X-Forwarded-For given as several headers', () => {
-		expect(senderIp({ ip: '10.0.0.2', headers: { 'x-forwarded-for': ['1.1.1.1', ' 2.2.2.2 '] } }, true)).toBe('2.2.2.2');
+		expect(
+			senderIp({ ip: '10.0.0.2', headers: { 'x-forwarded-for': ['1.1.1.1', ' 2.2.2.2 '] } }, true),
+		).toBe('2.2.2.2');
 		expect(senderIp({ headers: {} }, false)).toBeUndefined();
 	});
 });
@@ -513,7 +599,12 @@ describe('LINK Trigger version 1: the old Secret Token parameter keeps working',
 	const typeVersion = 1;
 
 	it('the right token lets the callback in', async () => {
-		const { item } = await receive({ body: approvedCallback(), parameters, typeVersion, query: { token: 'k7s-Secret-42' } });
+		const { item } = await receive({
+			body: approvedCallback(),
+			parameters,
+			typeVersion,
+			query: { token: 'k7s-Secret-42' },
+		});
 		expect(item).toBeDefined();
 	});
 
@@ -524,14 +615,23 @@ describe('LINK Trigger version 1: the old Secret Token parameter keeps working',
 		['empty', { token: '' }],
 		['given twice', { token: ['k7s-Secret-42', 'k7s-Secret-42'] }],
 	])('%s: 403, no execution, no echo', async (_case, query) => {
-		const { result, response } = await receive({ body: approvedCallback(), parameters, typeVersion, query: query as IDataObject });
+		const { result, response } = await receive({
+			body: approvedCallback(),
+			parameters,
+			typeVersion,
+			query: query as IDataObject,
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({ statusCode: 403, body: { error: 'Forbidden' }, ended: true });
 		expectNoEcho(response);
 	});
 
 	it('a token in the URL is not needed when none is set', async () => {
-		const { item } = await receive({ body: approvedCallback(), typeVersion, query: { token: 'anything' } });
+		const { item } = await receive({
+			body: approvedCallback(),
+			typeVersion,
+			query: { token: 'anything' },
+		});
 		expect(item).toBeDefined();
 	});
 
@@ -590,7 +690,11 @@ describe('LINK Trigger version 2: the secret lives in a LINK Mobility Callback c
 	});
 
 	it('no token at all: 403 at once, without reading the credential', async () => {
-		for (const query of [{}, { token: '' }, { token: [CALLBACK_PASS_PHRASE, CALLBACK_PASS_PHRASE] }]) {
+		for (const query of [
+			{},
+			{ token: '' },
+			{ token: [CALLBACK_PASS_PHRASE, CALLBACK_PASS_PHRASE] },
+		]) {
 			const { result, response, activity } = await withSecret(query as IDataObject);
 			expect(result).toEqual({ noWebhookResponse: true });
 			expect(response).toEqual({ statusCode: 403, body: { error: 'Forbidden' }, ended: true });
@@ -598,7 +702,7 @@ describe('LINK Trigger version 2: the secret lives in a LINK Mobility Callback c
 		}
 	});
 
-	it('a wrong token: LINK\'s answer is already out (an empty 200), the workflow does not start, a warning without the secret', async () => {
+	it("a wrong token: LINK's answer is already out (an empty 200), the workflow does not start, a warning without the secret", async () => {
 		tokenEndpoint();
 		const { result, response, activity, logs } = await withSecret(
 			{ token: ['k7s', 'Secret', '43', 'from', 'the', 'credential'].join('-') },
@@ -610,20 +714,27 @@ describe('LINK Trigger version 2: the secret lives in a LINK Mobility Callback c
 		// Only the secret was read; nothing downloaded for an unauthenticated callback.
 		expect(activity.map((entry) => entry.what)).toEqual(['credential linkMobilityCallbackApi']);
 		expect(sentRequests).toHaveLength(0);
-		expect(logs).toContain(`warn: LINK Trigger refused the callback for request ${REQUEST_ID}: the "token" in its URL is wrong`);
+		expect(logs).toContain(
+			`warn: LINK Trigger refused the callback for request ${REQUEST_ID}: the "token" in its URL is wrong`,
+		);
 		expect(logs.join('\n')).not.toContain(CALLBACK_PASS_PHRASE);
 	});
 
 	it('the credential wins over an old Secret Token parameter left in the node', async () => {
 		const parameters = { secretToken: 'old-parameter-secret' };
-		expect((await withSecret({ token: CALLBACK_PASS_PHRASE }, { parameters, typeVersion: 1 })).item).toBeDefined();
+		expect(
+			(await withSecret({ token: CALLBACK_PASS_PHRASE }, { parameters, typeVersion: 1 })).item,
+		).toBeDefined();
 		const old = await withSecret({ token: 'old-parameter-secret' }, { parameters, typeVersion: 1 });
 		expect(old.item).toBeUndefined();
 	});
 
-	it('a credential n8n cannot read: nothing starts, n8n\'s log says why and names the request', async () => {
+	it("a credential n8n cannot read: nothing starts, n8n's log says why and names the request", async () => {
 		const failure = new Error('Query read timeout');
-		const { result, response, logs } = await withSecret({ token: CALLBACK_PASS_PHRASE }, { callbackSecret: failure });
+		const { result, response, logs } = await withSecret(
+			{ token: CALLBACK_PASS_PHRASE },
+			{ callbackSecret: failure },
+		);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toMatchObject({ statusCode: 200, ended: true });
 		expect(logs).toContain(
@@ -656,7 +767,9 @@ describe('LINK Trigger version 2: the secret lives in a LINK Mobility Callback c
 describe('LINK Trigger: LINK is answered before any database read (issue 12 b)', () => {
 	it('Certification with both credentials: every credential read and the binary store come after the answer', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
 		const { item, activity } = await receive({
 			body: certificationCallback(),
 			credential: linkCredential(),
@@ -675,12 +788,15 @@ describe('LINK Trigger: LINK is answered before any database read (issue 12 b)',
 	test.each([
 		['a manual review', approvedCallback()],
 		['a certification without download', certificationCallback()],
-	])('%s: the node answers itself, so n8n does not answer only after creating the execution', async (_case, body) => {
-		const { result, response, item } = await receive({ body });
-		expect(item).toBeDefined();
-		expect(result.noWebhookResponse).toBe(true);
-		expect(response).toEqual({ statusCode: 200, body: undefined, ended: true });
-	});
+	])(
+		'%s: the node answers itself, so n8n does not answer only after creating the execution',
+		async (_case, body) => {
+			const { result, response, item } = await receive({ body });
+			expect(item).toBeDefined();
+			expect(result.noWebhookResponse).toBe(true);
+			expect(response).toEqual({ statusCode: 200, body: undefined, ended: true });
+		},
+	);
 });
 
 describe('LINK Trigger: repeated callbacks start one execution (issue 12 c)', () => {
@@ -688,41 +804,78 @@ describe('LINK Trigger: repeated callbacks start one execution (issue 12 c)', ()
 
 	it('the same (id, service, status) again: 200, no second execution, no second download', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).once().reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
-		const first = await receive({ body: certificationCallback(), credential: linkCredential(), workflowId });
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.once()
+			.reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		const first = await receive({
+			body: certificationCallback(),
+			credential: linkCredential(),
+			workflowId,
+		});
 		expect(first.item!.binary!.certificate).toBeDefined();
-		const again = await receive({ body: certificationCallback(), credential: linkCredential(), workflowId });
+		const again = await receive({
+			body: certificationCallback(),
+			credential: linkCredential(),
+			workflowId,
+		});
 		expect(again.result).toEqual({ noWebhookResponse: true });
 		expect(again.response).toEqual({ statusCode: 200, body: undefined, ended: true });
 		expect(again.activity).toEqual([]);
 		expect(requestsTo(CERTIFICATE_PATH)).toHaveLength(1);
-		expect(again.logs).toContain(`info: LINK Trigger dropped a repeated callback (Certification Completed) for request ${REQUEST_ID}`);
+		expect(again.logs).toContain(
+			`info: LINK Trigger dropped a repeated callback (Certification Completed) for request ${REQUEST_ID}`,
+		);
 	});
 
 	it('repeats arriving together: one execution', async () => {
-		const results = await Promise.all([1, 2, 3].map(() => receive({ body: approvedCallback(), workflowId })));
+		const results = await Promise.all(
+			[1, 2, 3].map(() => receive({ body: approvedCallback(), workflowId })),
+		);
 		expect(results.filter((result) => result.item !== undefined)).toHaveLength(1);
-		expect(results.every((result) => result.response.statusCode === 200 && result.response.ended)).toBe(true);
+		expect(
+			results.every((result) => result.response.statusCode === 200 && result.response.ended),
+		).toBe(true);
 	});
 
 	it('another status, service or request, or another trigger, is not a repeat', async () => {
 		expect((await receive({ body: approvedCallback(), workflowId })).item).toBeDefined();
-		expect((await receive({ body: { ...approvedCallback(), status: 'Error' }, workflowId })).item).toBeDefined();
-		expect((await receive({ body: { ...approvedCallback(), id: 'another-request' }, workflowId })).item).toBeDefined();
+		expect(
+			(await receive({ body: { ...approvedCallback(), status: 'Error' }, workflowId })).item,
+		).toBeDefined();
+		expect(
+			(await receive({ body: { ...approvedCallback(), id: 'another-request' }, workflowId })).item,
+		).toBeDefined();
 		expect((await receive({ body: certificationCallback(), workflowId })).item).toBeDefined();
-		expect((await receive({ body: approvedCallback(), workflowId: 'another-workflow' })).item).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), workflowId: 'another-workflow' })).item,
+		).toBeDefined();
 	});
 
 	it('"Repeat Window" 0: every callback starts the workflow', async () => {
 		const parameters = { options: { repeatWindow: 0 } };
-		expect((await receive({ body: approvedCallback(), workflowId, parameters })).item).toBeDefined();
-		expect((await receive({ body: approvedCallback(), workflowId, parameters })).item).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), workflowId, parameters })).item,
+		).toBeDefined();
+		expect(
+			(await receive({ body: approvedCallback(), workflowId, parameters })).item,
+		).toBeDefined();
 	});
 
-	it('a callback with a wrong token is not remembered: LINK\'s genuine one still starts the workflow', async () => {
-		const forged = await receive({ body: approvedCallback(), workflowId, callbackSecret: CALLBACK_PASS_PHRASE, query: { token: ['forged', 'token', '000000'].join('-') } });
+	it("a callback with a wrong token is not remembered: LINK's genuine one still starts the workflow", async () => {
+		const forged = await receive({
+			body: approvedCallback(),
+			workflowId,
+			callbackSecret: CALLBACK_PASS_PHRASE,
+			query: { token: ['forged', 'token', '000000'].join('-') },
+		});
 		expect(forged.item).toBeUndefined();
-		const genuine = await receive({ body: approvedCallback(), workflowId, callbackSecret: CALLBACK_PASS_PHRASE, query: { token: CALLBACK_PASS_PHRASE } });
+		const genuine = await receive({
+			body: approvedCallback(),
+			workflowId,
+			callbackSecret: CALLBACK_PASS_PHRASE,
+			query: { token: CALLBACK_PASS_PHRASE },
+		});
 		expect(genuine.item).toBeDefined();
 	});
 
@@ -735,11 +888,14 @@ describe('LINK Trigger: repeated callbacks start one execution (issue 12 c)', ()
 });
 
 describe('LINK Trigger: certificateDownloaded only with the PDF, n8n failures not blamed on LINK (issue 12)', () => {
-	const certification = (extra: Partial<Call>) => receive({ body: certificationCallback(), credential: linkCredential(), ...extra });
+	const certification = (extra: Partial<Call>) =>
+		receive({ body: certificationCallback(), credential: linkCredential(), ...extra });
 
 	it('n8n fails to store the PDF (database time-out): flag false, no file name, the error says n8n', async () => {
 		tokenEndpoint();
-		nock(BASE).get(CERTIFICATE_PATH).reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
+		nock(BASE)
+			.get(CERTIFICATE_PATH)
+			.reply(200, { id: REQUEST_ID, content: PDF.toString('base64') });
 		const { item } = await certification({
 			helpers: {
 				prepareBinaryData: async () => {
@@ -750,7 +906,8 @@ describe('LINK Trigger: certificateDownloaded only with the PDF, n8n failures no
 		expect(item!.binary).toBeUndefined();
 		expect(item!.json.vendorDetails).toMatchObject({
 			certificateDownloaded: false,
-			certificateError: 'LINK Mobility delivered the certificate, but n8n could not store it: Query read timeout',
+			certificateError:
+				'LINK Mobility delivered the certificate, but n8n could not store it: Query read timeout',
 		});
 		expect(item!.json.vendorDetails).not.toHaveProperty('fileName');
 	});
@@ -760,7 +917,10 @@ describe('LINK Trigger: certificateDownloaded only with the PDF, n8n failures no
 			helpers: {
 				httpRequestWithAuthentication: async () => {
 					// What n8n-core does with any failure inside the helper: NodeApiError(node, error).
-					throw new NodeApiError(testNode, Object.assign(new Error('Query read timeout'), { name: 'QueryFailedError' }) as never);
+					throw new NodeApiError(
+						testNode,
+						Object.assign(new Error('Query read timeout'), { name: 'QueryFailedError' }) as never,
+					);
 				},
 			},
 		});
@@ -779,7 +939,7 @@ describe('LINK Trigger: certificateDownloaded only with the PDF, n8n failures no
 		expect(sentRequests).toHaveLength(0);
 	});
 
-	it('LINK\'s own error answer is still LINK\'s, with its code', async () => {
+	it("LINK's own error answer is still LINK's, with its code", async () => {
 		tokenEndpoint();
 		nock(BASE).get(CERTIFICATE_PATH).reply(500, { code: '001', message: 'Unknown error' });
 		const { item } = await certification({});

@@ -98,7 +98,10 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
 		await run({ backImageProperty: 'back' });
-		expect(jsonOf('/identity/verify').images).toEqual([{ content: b64(front) }, { content: b64(back) }]);
+		expect(jsonOf('/identity/verify').images).toEqual([
+			{ content: b64(front) },
+			{ content: b64(back) },
+		]);
 	});
 
 	it('face image: sent as faceImage on the first image only (a PNG is accepted)', async () => {
@@ -115,7 +118,9 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
 		await run({ faceImageProperty: ' selfie ' });
-		expect(jsonOf('/identity/verify').images).toEqual([{ content: b64(front), faceImage: b64(selfie) }]);
+		expect(jsonOf('/identity/verify').images).toEqual([
+			{ content: b64(front), faceImage: b64(selfie) },
+		]);
 	});
 
 	it('a PNG document image is sent as it is', async () => {
@@ -136,16 +141,27 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 
 	it('request ID can be given (e.g. a CRM record id), per item', async () => {
 		tokenEndpoint();
-		verifyCall().times(2).reply(200, (_uri, body) => automaticAnswer('Ok', '', (body as { id: string }).id));
-		const items = await run({ requestId: (index: number) => ` crm-${index + 1} ` }, [binaryItem({ front }), binaryItem({ front })]);
-		expect([jsonOf('/identity/verify', 0).id, jsonOf('/identity/verify', 1).id].sort()).toEqual(['crm-1', 'crm-2']);
+		verifyCall()
+			.times(2)
+			.reply(200, (_uri, body) => automaticAnswer('Ok', '', (body as { id: string }).id));
+		const items = await run({ requestId: (index: number) => ` crm-${index + 1} ` }, [
+			binaryItem({ front }),
+			binaryItem({ front }),
+		]);
+		expect([jsonOf('/identity/verify', 0).id, jsonOf('/identity/verify', 1).id].sort()).toEqual([
+			'crm-1',
+			'crm-2',
+		]);
 		expect(items.map((item) => item.json.transactionId)).toEqual(['crm-1', 'crm-2']);
 	});
 
 	it('certify with a callback URL', async () => {
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
-		await run({ certify: true, certifyCallback: ' https://n8n.example/webhook/abc/link?token=t0k ' });
+		await run({
+			certify: true,
+			certifyCallback: ' https://n8n.example/webhook/abc/link?token=t0k ',
+		});
 		expect(jsonOf('/identity/verify')).toMatchObject({
 			certify: true,
 			certifyCallback: 'https://n8n.example/webhook/abc/link?token=t0k',
@@ -185,7 +201,14 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 			valid: null,
 			match: null,
 			transactionId: MANUAL_ANSWER.id,
-			vendorDetails: { requestId: MANUAL_ANSWER.id, status: 'Processing', process: 'Manual', result: null, fields: {}, checks: {} },
+			vendorDetails: {
+				requestId: MANUAL_ANSWER.id,
+				status: 'Processing',
+				process: 'Manual',
+				result: null,
+				fields: {},
+				checks: {},
+			},
 		});
 	});
 
@@ -193,7 +216,10 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 		tokenEndpoint();
 		verifyCall().reply(200, MANUAL_ANSWER);
 		await run({ manualVerification: true, manualVerificationCallback: '' });
-		expect(jsonOf('/identity/verify')).toMatchObject({ manualVerification: true, manualVerificationCallback: '' });
+		expect(jsonOf('/identity/verify')).toMatchObject({
+			manualVerification: true,
+			manualVerificationCallback: '',
+		});
 	});
 
 	it('no manual verification: the manual fields are not sent at all', async () => {
@@ -296,34 +322,63 @@ describe('LINK Verify: the normalized output', () => {
 		const faceAnswer = () => {
 			const answer = automaticAnswer();
 			answer.idVerification.fields.push(
-				{ type: 'Validation', code: 'TEST_FACE_RECOGNITION_VALUE', value: 'OK', description: 'TEST_FACE_RECOGNITION_VALUE' },
-				{ type: 'Validation', code: 'TEST_FACE_RECOGNITION_RATIO', value: '0.91', description: 'TEST_FACE_RECOGNITION_RATIO' },
+				{
+					type: 'Validation',
+					code: 'TEST_FACE_RECOGNITION_VALUE',
+					value: 'OK',
+					description: 'TEST_FACE_RECOGNITION_VALUE',
+				},
+				{
+					type: 'Validation',
+					code: 'TEST_FACE_RECOGNITION_RATIO',
+					value: '0.91',
+					description: 'TEST_FACE_RECOGNITION_RATIO',
+				},
 			);
 			return answer;
 		};
 		tokenEndpoint(2); // each run logs in
 		verifyCall().times(2).reply(200, faceAnswer);
 		const [withFace] = await run({ faceImageProperty: 'selfie' });
-		expect({ match: withFace.json.match, matchScore: withFace.json.matchScore }).toEqual({ match: true, matchScore: 0.91 });
+		expect({ match: withFace.json.match, matchScore: withFace.json.matchScore }).toEqual({
+			match: true,
+			matchScore: 0.91,
+		});
 		const [withoutFace] = await run({ faceImageProperty: '' });
-		expect({ match: withoutFace.json.match, matchScore: withoutFace.json.matchScore }).toEqual({ match: null, matchScore: null });
+		expect({ match: withoutFace.json.match, matchScore: withoutFace.json.matchScore }).toEqual({
+			match: null,
+			matchScore: null,
+		});
 	});
 
 	it('Field Mapping: an unknown code fills the chosen identity field', async () => {
 		const answer = automaticAnswer();
-		answer.idVerification.fields.push({ type: 'Normal', code: 'NUM_SOPORTE', value: 'BAA000589', description: 'NUM_SOPORTE' });
+		answer.idVerification.fields.push({
+			type: 'Normal',
+			code: 'NUM_SOPORTE',
+			value: 'BAA000589',
+			description: 'NUM_SOPORTE',
+		});
 		tokenEndpoint();
 		verifyCall().reply(200, answer);
 		const [item] = await run({
 			options: { fieldMapping: { mappings: [{ code: 'num soporte', field: 'documentNumber' }] } },
 		});
 		expect(item.json.documentNumber).toBe('BAA000589');
-		expect((item.json.vendorDetails as { fields: Record<string, unknown> }).fields.DOCUMENT_NUMBER).toBe('12345678Z');
+		expect(
+			(item.json.vendorDetails as { fields: Record<string, unknown> }).fields.DOCUMENT_NUMBER,
+		).toBe('12345678Z');
 	});
 
 	test.each([
-		[{ code: '  ', field: 'documentNumber' }, 'Item 1: "Field Mapping" row 1 has no LINK field code'],
-		[{ code: 'X', field: 'shoeSize' }, 'Item 1: "Field Mapping" row 1 names an unknown identity field "shoeSize"'],
+		[
+			{ code: '  ', field: 'documentNumber' },
+			'Item 1: "Field Mapping" row 1 has no LINK field code',
+		],
+		[
+			{ code: 'X', field: 'shoeSize' },
+			'Item 1: "Field Mapping" row 1 names an unknown identity field "shoeSize"',
+		],
 	])('a Field Mapping row %j fails the item before anything is sent', async (row, message) => {
 		const error = await failure(run({ options: { fieldMapping: { mappings: [row] } } }));
 		expect(error.message).toBe(message);
@@ -341,7 +396,9 @@ describe('LINK Verify: the normalized output', () => {
 		tokenEndpoint();
 		verifyCall().reply(200, { id: 'x' });
 		const error = await failure(run());
-		expect(error.message).toBe('LINK Mobility answered the identity verification with something unexpected');
+		expect(error.message).toBe(
+			'LINK Mobility answered the identity verification with something unexpected',
+		);
 	});
 });
 
@@ -370,9 +427,15 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 
 	it('500 code 001 (not retried)', async () => {
 		tokenEndpoint();
-		verifyCall().reply(500, { id: 'r-1', code: '001', message: 'Unknown Error: Error processing request' });
+		verifyCall().reply(500, {
+			id: 'r-1',
+			code: '001',
+			message: 'Unknown Error: Error processing request',
+		});
 		const error = await failure(run({ requestId: 'r-1' }));
-		expect(error.message).toBe('LINK Mobility could not process the request (code 001): Unknown Error: Error processing request');
+		expect(error.message).toBe(
+			'LINK Mobility could not process the request (code 001): Unknown Error: Error processing request',
+		);
 		expect(error.context).toMatchObject({ vendorCode: '001', requestId: 'r-1' });
 		expect(requestsTo('/identity/verify')).toHaveLength(1);
 	});
@@ -381,13 +444,18 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 		tokenEndpoint();
 		verifyCall().reply(403, '');
 		const error = await failure(run());
-		expect(error.message).toBe('LINK Mobility request failed: the account is not allowed to use this service');
+		expect(error.message).toBe(
+			'LINK Mobility request failed: the account is not allowed to use this service',
+		);
 	});
 
 	it('continue on fail: error items in place, with pairedItem, code, message and request id', async () => {
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
-		verifyCall().reply(400, { code: '003', message: 'Validation Error: Invalid expeditor country' });
+		verifyCall().reply(400, {
+			code: '003',
+			message: 'Validation Error: Invalid expeditor country',
+		});
 		verifyCall().reply(200, automaticAnswer());
 		const items = await run(
 			{ requestId: (index: number) => `req-${index}` },
@@ -399,7 +467,8 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 		const failed = items.find((item) => 'error' in item.json)!;
 		const error = failed.json.error as { requestId: string };
 		expect(error).toMatchObject({
-			message: 'LINK Mobility rejected the request (code 003): Validation Error: Invalid expeditor country',
+			message:
+				'LINK Mobility rejected the request (code 003): Validation Error: Invalid expeditor country',
 			vendor: 'linkMobility',
 			code: '003',
 			vendorMessage: 'Validation Error: Invalid expeditor country',
@@ -411,19 +480,38 @@ describe('LINK Verify: LINK errors keep their code and message', () => {
 
 describe('LINK Verify: bad input fails before anything is sent', () => {
 	test.each([
-		[{ frontImageProperty: 'missing' }, 'Item 2: no image in binary property "missing" ("Front Image Binary Field")'],
-		[{ backImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Back Image Binary Field")'],
-		[{ faceImageProperty: 'nope' }, 'Item 2: no image in binary property "nope" ("Face Image Binary Field")'],
+		[
+			{ frontImageProperty: 'missing' },
+			'Item 2: no image in binary property "missing" ("Front Image Binary Field")',
+		],
+		[
+			{ backImageProperty: 'nope' },
+			'Item 2: no image in binary property "nope" ("Back Image Binary Field")',
+		],
+		[
+			{ faceImageProperty: 'nope' },
+			'Item 2: no image in binary property "nope" ("Face Image Binary Field")',
+		],
 		[{ frontImageProperty: '' }, 'Item 2: "Front Image Binary Field" is empty'],
-		[{ expeditorCountry: 'ESP' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "ESP"'],
-		[{ expeditorCountry: 'XX' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "XX"'],
-		[{ expeditorCountry: '' }, 'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got ""'],
+		[
+			{ expeditorCountry: 'ESP' },
+			'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "ESP"',
+		],
+		[
+			{ expeditorCountry: 'XX' },
+			'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got "XX"',
+		],
+		[
+			{ expeditorCountry: '' },
+			'Item 2: "Issuing Country" must be an ISO 3166-1 alpha-2 code, got ""',
+		],
 	])('%p', async (parameters, message) => {
 		const items = [binaryItem({ front, back, selfie }), binaryItem({ front, back, selfie })];
 		const onItem = Object.fromEntries(
 			Object.entries(parameters).map(([name, value]) => [
 				name,
-				(index: number) => (index === 1 ? value : (VERIFY_DEFAULTS as Record<string, unknown>)[name]),
+				(index: number) =>
+					index === 1 ? value : (VERIFY_DEFAULTS as Record<string, unknown>)[name],
 			]),
 		);
 		// Item 1 is fine and is sent; item 2 fails before its request.
@@ -435,7 +523,9 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 	});
 
 	it('a file that is not an image, on the first item: nothing at all is sent, not even the login', async () => {
-		const error = await failure(run({}, [binaryItem({ front: Buffer.from('%PDF-1.4 not an image') })]));
+		const error = await failure(
+			run({}, [binaryItem({ front: Buffer.from('%PDF-1.4 not an image') })]),
+		);
 		expect(error.message).toBe(
 			'Item 1: the file in "front" ("Front Image Binary Field") is a PDF file; LINK Mobility accepts JPEG or PNG images only',
 		);
@@ -444,7 +534,9 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 
 	it('images over 10 MB are refused by default, naming the option that raises the limit', async () => {
 		const error = await failure(
-			run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: makeJpeg('big', 10 * 1024 * 1024 + 1) })]),
+			run({ faceImageProperty: 'selfie' }, [
+				binaryItem({ front, selfie: makeJpeg('big', 10 * 1024 * 1024 + 1) }),
+			]),
 		);
 		expect(error.message).toBe(
 			'Item 1: the image in "selfie" ("Face Image Binary Field") is 10.0 MB; the node\'s limit ("Max Image Size (MB)") is 10.0 MB',
@@ -457,11 +549,15 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 		const limit = Math.round(0.2 * 1024 * 1024);
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
-		await run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [binaryItem({ front, back: makeJpeg('b', limit) })]);
+		await run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [
+			binaryItem({ front, back: makeJpeg('b', limit) }),
+		]);
 		expect(requestsTo('/identity/verify')).toHaveLength(1);
 		resetHttp();
 		const error = await failure(
-			run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [binaryItem({ front, back: makeJpeg('b', limit + 1) })]),
+			run({ backImageProperty: 'back', options: { maxImageSize: 0.2 } }, [
+				binaryItem({ front, back: makeJpeg('b', limit + 1) }),
+			]),
 		);
 		expect(error.message).toBe(
 			'Item 1: the image in "back" ("Back Image Binary Field") is 0.20 MB; the node\'s limit ("Max Image Size (MB)") is 0.20 MB',
@@ -479,14 +575,21 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 		expect(images[0].content.length).toBe(b64(large).length);
 	}, 60_000);
 
-	test.each([0, -1, 'lots'])('Max Image Size %p fails the item, nothing sent', async (maxImageSize) => {
-		const error = await failure(run({ options: { maxImageSize } }));
-		expect(error.message).toBe(`Item 1: "Max Image Size (MB)" must be a positive number, got "${maxImageSize}"`);
-		expect(sentRequests).toHaveLength(0);
-	});
+	test.each([0, -1, 'lots'])(
+		'Max Image Size %p fails the item, nothing sent',
+		async (maxImageSize) => {
+			const error = await failure(run({ options: { maxImageSize } }));
+			expect(error.message).toBe(
+				`Item 1: "Max Image Size (MB)" must be a positive number, got "${maxImageSize}"`,
+			);
+			expect(sentRequests).toHaveLength(0);
+		},
+	);
 
 	it('text instead of a face image', async () => {
-		const error = await failure(run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: Buffer.from('hello') })]));
+		const error = await failure(
+			run({ faceImageProperty: 'selfie' }, [binaryItem({ front, selfie: Buffer.from('hello') })]),
+		);
 		expect(error.message).toBe(
 			'Item 1: the file in "selfie" ("Face Image Binary Field") is not an image; LINK Mobility accepts JPEG or PNG images only',
 		);
@@ -524,17 +627,25 @@ describe('LINK Verify: bad input fails before anything is sent', () => {
 });
 
 describe('LINK Verify: the Issuing Country parameter', () => {
-	const country = node.description.properties.find((property) => property.name === 'expeditorCountry')!;
+	const country = node.description.properties.find(
+		(property) => property.name === 'expeditorCountry',
+	)!;
 
 	it('is a dropdown of the 249 ISO countries, by name, still stored as expeditorCountry', () => {
-		expect(country).toMatchObject({ displayName: 'Issuing Country', type: 'options', default: 'ES' });
+		expect(country).toMatchObject({
+			displayName: 'Issuing Country',
+			type: 'options',
+			default: 'ES',
+		});
 		const options = country.options as Array<{ name: string; value: string }>;
 		expect(options).toHaveLength(249);
 		expect(options).toContainEqual({ name: 'Spain (ES)', value: 'ES' });
-		expect(options.map((option) => option.name)).toEqual([...options.map((option) => option.name)].sort((a, b) => a.localeCompare(b, 'en')));
+		expect(options.map((option) => option.name)).toEqual(
+			[...options.map((option) => option.name)].sort((a, b) => a.localeCompare(b, 'en')),
+		);
 	});
 
-	it('a saved workflow\'s lower-case value still works', async () => {
+	it("a saved workflow's lower-case value still works", async () => {
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
 		const [item] = await run({ expeditorCountry: 'fr' });
@@ -547,14 +658,19 @@ describe('LINK Verify: the token', () => {
 	it('a batch of 20 items makes one token request', async () => {
 		tokenEndpoint(1);
 		verifyCall().times(20).reply(200, automaticAnswer());
-		const items = await run({}, Array.from({ length: 20 }, () => binaryItem({ front })));
+		const items = await run(
+			{},
+			Array.from({ length: 20 }, () => binaryItem({ front })),
+		);
 		expect(items).toHaveLength(20);
-		expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 20 }, (_, item) => ({ item })));
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: 20 }, (_, item) => ({ item })),
+		);
 		expect(requestsTo('/auth/token')).toHaveLength(1);
 		expect(requestsTo('/identity/verify')).toHaveLength(20);
-		expect(new Set(requestsTo('/identity/verify').map((request) => request.headers.authorization))).toEqual(
-			new Set(['Bearer token-1']),
-		);
+		expect(
+			new Set(requestsTo('/identity/verify').map((request) => request.headers.authorization)),
+		).toEqual(new Set(['Bearer token-1']));
 	});
 
 	it('a stored token is reused: no login', async () => {
@@ -578,7 +694,9 @@ describe('LINK Verify: the token', () => {
 	});
 
 	it('bad login (500, code 003): a clear message, the password nowhere', async () => {
-		nock(BASE).post('/auth/token').reply(500, { code: '003', message: 'Validation Error: Invalid credentials' });
+		nock(BASE)
+			.post('/auth/token')
+			.reply(500, { code: '003', message: 'Validation Error: Invalid credentials' });
 		const error = await failure(run({}, [binaryItem({ front })]));
 		expect(error.message).toBe(
 			'LINK Mobility refused the user or password of the credential (HTTP 500, code 003: Validation Error: Invalid credentials)',
@@ -593,7 +711,9 @@ describe('LINK Verify: the token', () => {
 	it('bad login (401): one login attempt, a clear message', async () => {
 		nock(BASE).post('/auth/token').reply(401);
 		const error = await failure(run({}, [binaryItem({ front })]));
-		expect(error.message).toBe('LINK Mobility refused the user or password of the credential (HTTP 401)');
+		expect(error.message).toBe(
+			'LINK Mobility refused the user or password of the credential (HTTP 401)',
+		);
 		expect(requestsTo('/auth/token')).toHaveLength(1);
 	});
 });
@@ -601,11 +721,18 @@ describe('LINK Verify: the token', () => {
 describe('LINK Verify: Ping', () => {
 	it('POST /ping: the service status', async () => {
 		tokenEndpoint();
-		nock(BASE).post('/ping').reply(200, { service: 'KYC API', status: 'ok', date: '2020-03-02 15:47:58 +00:00' });
+		nock(BASE)
+			.post('/ping')
+			.reply(200, { service: 'KYC API', status: 'ok', date: '2020-03-02 15:47:58 +00:00' });
 		const items = await run({ operation: 'ping' }, [{ json: {} }]);
 		expect(items).toEqual([
 			{
-				json: { available: true, service: 'KYC API', status: 'ok', date: '2020-03-02 15:47:58 +00:00' },
+				json: {
+					available: true,
+					service: 'KYC API',
+					status: 'ok',
+					date: '2020-03-02 15:47:58 +00:00',
+				},
 				pairedItem: { item: 0 },
 			},
 		]);

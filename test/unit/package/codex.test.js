@@ -6,7 +6,9 @@ const { identityRecord } = require('../../../nodes/shared/identity');
 /** What n8n needs next to every node: its codex file and output schemas (checked in real n8n by test/e2e/codex.e2e.js). */
 const ROOT = join(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const sources = pkg.n8n.nodes.map((file) => join(ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '')));
+const sources = pkg.n8n.nodes.map((file) =>
+	join(ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '')),
+);
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const { headingAnchors } = require('../../helpers/readmeAnchors');
 const README_ANCHORS = headingAnchors(readFileSync(join(ROOT, 'README.md'), 'utf8'));
@@ -25,13 +27,20 @@ describe.each(sources)('%s', (source) => {
 	const name = /\bname: '(\w+)'/.exec(text.slice(text.indexOf('INodeTypeDescription = {')))[1];
 
 	it('has a codex naming the node, with KYC among its aliases', () => {
-		expect(codex).toMatchObject({ node: `n8n-nodes-kyc.${name}`, nodeVersion: '1.0', codexVersion: '1.0' });
+		expect(codex).toMatchObject({
+			node: `n8n-nodes-kyc.${name}`,
+			nodeVersion: '1.0',
+			codexVersion: '1.0',
+		});
 		expect(codex.categories.length).toBeGreaterThan(0);
 		expect(codex.alias).toEqual(expect.arrayContaining(['KYC', 'identity']));
 	});
 
 	it('links to sections of the README on the package homepage', () => {
-		const urls = [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation].map((link) => link.url);
+		const urls = [
+			...codex.resources.primaryDocumentation,
+			...codex.resources.credentialDocumentation,
+		].map((link) => link.url);
 		for (const url of urls) {
 			const [base, anchor] = url.split('#');
 			expect(base).toBe(pkg.homepage);

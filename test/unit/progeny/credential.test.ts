@@ -22,13 +22,24 @@ describe('Progeny credential', () => {
 		expect(JSON.parse(request.body.toString())).toEqual({ username: 'ops', password: 'pw' });
 	});
 
-	it.each([400, 401])('a refused login (%p) reads clearly, without the password', async (status) => {
-		nock(ORIGIN).post(TOKEN_PATH).reply(status, { detail: 'No active account found with the given credentials' });
-		const error = await login({ baseUrl: BASE, username: 'ops', password: 'pw-secret-123' }).catch((e: Error) => e);
-		expect((error as Error).message).toBe(`Progeny refused the username or password of the credential (HTTP ${status})`);
-		expect(JSON.stringify(error)).not.toContain('pw-secret-123');
-		expect((error as Error & { cause?: unknown }).cause).toBeUndefined();
-	});
+	it.each([400, 401])(
+		'a refused login (%p) reads clearly, without the password',
+		async (status) => {
+			nock(ORIGIN)
+				.post(TOKEN_PATH)
+				.reply(status, { detail: 'No active account found with the given credentials' });
+			const error = await login({
+				baseUrl: BASE,
+				username: 'ops',
+				password: 'pw-secret-123',
+			}).catch((e: Error) => e);
+			expect((error as Error).message).toBe(
+				`Progeny refused the username or password of the credential (HTTP ${status})`,
+			);
+			expect(JSON.stringify(error)).not.toContain('pw-secret-123');
+			expect((error as Error & { cause?: unknown }).cause).toBeUndefined();
+		},
+	);
 
 	it('a server error names the address and status', async () => {
 		nock(ORIGIN).post(TOKEN_PATH).reply(500, 'down');
@@ -46,11 +57,16 @@ describe('Progeny credential', () => {
 
 	it('declares the fields, the expirable hidden token, the bearer header and a test request', () => {
 		expect(credential.name).toBe('progenyApi');
-		const byName = Object.fromEntries(credential.properties.map((property) => [property.name, property]));
+		const byName = Object.fromEntries(
+			credential.properties.map((property) => [property.name, property]),
+		);
 		expect(byName.baseUrl.default).toBe('https://be.progeny.tech/api/v3');
 		expect(byName.password.typeOptions?.password).toBe(true);
 		expect(byName.accessToken).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
 		expect(credential.authenticate).toBe(bearerAuthentication);
-		expect(credential.test.request).toMatchObject({ url: '/accounts/token/obtain/', method: 'POST' });
+		expect(credential.test.request).toMatchObject({
+			url: '/accounts/token/obtain/',
+			method: 'POST',
+		});
 	});
 });

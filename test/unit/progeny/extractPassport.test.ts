@@ -34,17 +34,28 @@ const node = new ProgenyPassportOcr();
 const passport = makeJpeg('PASSPORT');
 const delay = sleep;
 
-function run(parameters: Record<string, unknown> = {}, items = [binaryItem({ data: passport })], extra: Partial<RunSetup> = {}) {
+function run(
+	parameters: Record<string, unknown> = {},
+	items = [binaryItem({ data: passport })],
+	extra: Partial<RunSetup> = {},
+) {
 	return runNode(node, {
 		items,
-		parameters: { operation: 'extractPassport', passportImageProperty: 'data', options: { ...FAST }, ...parameters },
+		parameters: {
+			operation: 'extractPassport',
+			passportImageProperty: 'data',
+			options: { ...FAST },
+			...parameters,
+		},
 		credential: progenyCredential(),
 		...extra,
 	});
 }
 
 /** Runs and returns the error, failing the test if there is none. */
-async function runError(...args: Parameters<typeof run>): Promise<Error & { description?: string; context: IDataObject }> {
+async function runError(
+	...args: Parameters<typeof run>
+): Promise<Error & { description?: string; context: IDataObject }> {
 	try {
 		await run(...args);
 	} catch (error) {
@@ -66,7 +77,10 @@ describe('Progeny Passport OCR: the upload', () => {
 
 		const [login] = requestsTo(TOKEN_PATH);
 		expect(login.headers['content-type']).toMatch(/^application\/json/);
-		expect(JSON.parse(login.body.toString())).toEqual({ username: 'ops@example.com', password: 's3cret-pass' });
+		expect(JSON.parse(login.body.toString())).toEqual({
+			username: 'ops@example.com',
+			password: 's3cret-pass',
+		});
 
 		const [upload] = requestsTo(UPLOAD_PATH);
 		expect(upload.method).toBe('POST');
@@ -74,7 +88,10 @@ describe('Progeny Passport OCR: the upload', () => {
 		const form = formOf(upload);
 		expect(form.names.sort()).toEqual(['extend_data', 'passport_image']);
 		expect(form.fields).toEqual({ extend_data: 'false' });
-		expect(form.files.passport_image).toMatchObject({ filename: 'data.jpg', contentType: 'image/jpeg' });
+		expect(form.files.passport_image).toMatchObject({
+			filename: 'data.jpg',
+			contentType: 'image/jpeg',
+		});
 		expect(form.files.passport_image.data.equals(passport)).toBe(true);
 	});
 
@@ -99,10 +116,17 @@ describe('Progeny Passport OCR: the upload', () => {
 
 	it("Progeny's 400 keeps its words: which field it refused", async () => {
 		tokenEndpoint();
-		uploadEndpoint({ passport_image: ['No file was submitted.'], extend_data: ['This field is required.'] }, 400);
+		uploadEndpoint(
+			{ passport_image: ['No file was submitted.'], extend_data: ['This field is required.'] },
+			400,
+		);
 		const error = await runError();
-		expect(error.message).toBe('Progeny passport upload failed: the request was rejected as invalid');
-		expect(error.description).toContain('passport_image: No file was submitted.; extend_data: This field is required.');
+		expect(error.message).toBe(
+			'Progeny passport upload failed: the request was rejected as invalid',
+		);
+		expect(error.description).toContain(
+			'passport_image: No file was submitted.; extend_data: This field is required.',
+		);
 		expect(requestsTo(TASK_PATH)).toHaveLength(0);
 	});
 
@@ -110,7 +134,9 @@ describe('Progeny Passport OCR: the upload', () => {
 		tokenEndpoint();
 		uploadEndpoint({ detail: 'ok' });
 		const error = await runError();
-		expect(error.message).toBe('Progeny answered the passport upload with something this node does not understand');
+		expect(error.message).toBe(
+			'Progeny answered the passport upload with something this node does not understand',
+		);
 	});
 });
 
@@ -173,7 +199,13 @@ describe('Progeny Passport OCR: polling', () => {
 	it('RECEIVED, RETRY, PROGRESS and unknown states keep polling', async () => {
 		tokenEndpoint();
 		uploadEndpoint();
-		taskEndpoint(running('RECEIVED'), running('RETRY'), running('PROGRESS'), running('QUEUED'), SEED_SUCCESS);
+		taskEndpoint(
+			running('RECEIVED'),
+			running('RETRY'),
+			running('PROGRESS'),
+			running('QUEUED'),
+			SEED_SUCCESS,
+		);
 		const [item] = await run();
 		expect(requestsTo(TASK_PATH)).toHaveLength(5);
 		expect(item.json.documentNumber).toBe('XX008080');
@@ -183,7 +215,9 @@ describe('Progeny Passport OCR: polling', () => {
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpoint(running('PENDING'), SEED_SUCCESS);
-		await run({ options: { firstDelaySeconds: 0.3, pollIntervalSeconds: 0.2, timeoutSeconds: 10 } });
+		await run({
+			options: { firstDelaySeconds: 0.3, pollIntervalSeconds: 0.2, timeoutSeconds: 10 },
+		});
 		const [upload] = requestsTo(UPLOAD_PATH);
 		const [firstLook, secondLook] = requestsTo(TASK_PATH);
 		expect(firstLook.at - upload.at).toBeGreaterThanOrEqual(290);
@@ -192,7 +226,7 @@ describe('Progeny Passport OCR: polling', () => {
 		expect(secondLook.at - firstLook.at).toBeLessThan(1000);
 	});
 
-	it('a FAILURE task is an error carrying the task id and Progeny\'s answer', async () => {
+	it("a FAILURE task is an error carrying the task id and Progeny's answer", async () => {
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpoint(running('STARTED'), {
@@ -201,7 +235,9 @@ describe('Progeny Passport OCR: polling', () => {
 			result: { exc_type: 'ValueError', exc_message: 'Passport not recognised' },
 		});
 		const error = await runError();
-		expect(error.message).toBe(`Progeny's passport reading failed (task ${TASK_ID} ended with status FAILURE)`);
+		expect(error.message).toBe(
+			`Progeny's passport reading failed (task ${TASK_ID} ended with status FAILURE)`,
+		);
 		expect(error.description).toContain('"exc_message":"Passport not recognised"');
 		expect(error.context).toMatchObject({
 			vendor: 'progeny',
@@ -212,22 +248,35 @@ describe('Progeny Passport OCR: polling', () => {
 		expect(requestsTo(TASK_PATH)).toHaveLength(2);
 	});
 
-	it.each(['REVOKED', 'rejected', 'Error', 'failure'])('the failure state %s ends the polling', async (status) => {
-		tokenEndpoint();
-		uploadEndpoint();
-		taskEndpoint(running(status));
-		const error = await runError();
-		expect(error.message).toContain(`ended with status ${status.toUpperCase()}`);
-		expect(requestsTo(TASK_PATH)).toHaveLength(1);
-	});
+	it.each(['REVOKED', 'rejected', 'Error', 'failure'])(
+		'the failure state %s ends the polling',
+		async (status) => {
+			tokenEndpoint();
+			uploadEndpoint();
+			taskEndpoint(running(status));
+			const error = await runError();
+			expect(error.message).toContain(`ended with status ${status.toUpperCase()}`);
+			expect(requestsTo(TASK_PATH)).toHaveLength(1);
+		},
+	);
 
 	it('a SUCCESS whose result status is 400 or more is a failure, with the vendor message', async () => {
 		tokenEndpoint();
 		uploadEndpoint();
-		taskEndpoint({ id: 2188, status: 'SUCCESS', result: { status: 422, data: { detail: 'MRZ not found' } } });
+		taskEndpoint({
+			id: 2188,
+			status: 'SUCCESS',
+			result: { status: 422, data: { detail: 'MRZ not found' } },
+		});
 		const error = await runError();
-		expect(error.message).toBe(`Progeny could not read the passport (task ${TASK_ID} finished with status 422)`);
-		expect(error.context).toMatchObject({ vendorCode: 422, vendorMessage: 'MRZ not found', taskId: TASK_ID });
+		expect(error.message).toBe(
+			`Progeny could not read the passport (task ${TASK_ID} finished with status 422)`,
+		);
+		expect(error.context).toMatchObject({
+			vendorCode: 422,
+			vendorMessage: 'MRZ not found',
+			taskId: TASK_ID,
+		});
 	});
 
 	it('a timeout is an error that gives the task id, to fetch the result later', async () => {
@@ -235,9 +284,13 @@ describe('Progeny Passport OCR: polling', () => {
 		uploadEndpoint();
 		taskEndpointForever(running('STARTED'));
 		const started = Date.now();
-		const error = await runError({ options: { firstDelaySeconds: 0.01, pollIntervalSeconds: 0.02, timeoutSeconds: 0.15 } });
+		const error = await runError({
+			options: { firstDelaySeconds: 0.01, pollIntervalSeconds: 0.02, timeoutSeconds: 0.15 },
+		});
 		const elapsed = Date.now() - started;
-		expect(error.message).toBe(`Progeny did not finish task ${TASK_ID} within 0.15 seconds (last status: STARTED)`);
+		expect(error.message).toBe(
+			`Progeny did not finish task ${TASK_ID} within 0.15 seconds (last status: STARTED)`,
+		);
 		expect(error.description).toContain('"Get Task Result"');
 		expect(error.context).toMatchObject({ vendor: 'progeny', taskId: TASK_ID });
 		expect(elapsed).toBeGreaterThanOrEqual(150);
@@ -251,9 +304,13 @@ describe('Progeny Passport OCR: polling', () => {
 		uploadEndpoint();
 		taskEndpointForever(running('PENDING'));
 		const started = Date.now();
-		const execution = run({ options: { firstDelaySeconds: 0, pollIntervalSeconds: 1, timeoutSeconds: 60 } }, undefined, {
-			signal: controller.signal,
-		});
+		const execution = run(
+			{ options: { firstDelaySeconds: 0, pollIntervalSeconds: 1, timeoutSeconds: 60 } },
+			undefined,
+			{
+				signal: controller.signal,
+			},
+		);
 		// abort 50 ms after the first look, i.e. during the 1 s wait before the second one
 		while (requestsTo(TASK_PATH).length === 0) await delay(5);
 		void delay(50).then(() => controller.abort());
@@ -271,9 +328,13 @@ describe('Progeny Passport OCR: polling', () => {
 		void delay(100).then(() => controller.abort());
 		const started = Date.now();
 		await expect(
-			run({ options: { firstDelaySeconds: 1, pollIntervalSeconds: 1, timeoutSeconds: 60 } }, undefined, {
-				signal: controller.signal,
-			}),
+			run(
+				{ options: { firstDelaySeconds: 1, pollIntervalSeconds: 1, timeoutSeconds: 60 } },
+				undefined,
+				{
+					signal: controller.signal,
+				},
+			),
 		).rejects.toThrow('The execution was cancelled');
 		expect(Date.now() - started).toBeLessThan(700);
 		await delay(1100);
@@ -293,7 +354,10 @@ describe('Progeny Passport OCR: output options', () => {
 	});
 
 	it("Extend Data passes the provider's original answer through", async () => {
-		const provider = { provider: 'acme-ocr', original: { mrz: 'P<UKRPERFILOVA<<VALERIA<<<<', confidence: 0.97 } };
+		const provider = {
+			provider: 'acme-ocr',
+			original: { mrz: 'P<UKRPERFILOVA<<VALERIA<<<<', confidence: 0.97 },
+		};
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpoint(successWith({}, provider));
@@ -313,7 +377,9 @@ describe('Progeny Passport OCR: output options', () => {
 		const portrait = makeJpeg('PORTRAIT');
 		tokenEndpoint();
 		uploadEndpoint();
-		taskEndpoint(successWith({ portrait_url: `${ORIGIN}/media/images/services/ocr_passport/9456633680.jpg` }));
+		taskEndpoint(
+			successWith({ portrait_url: `${ORIGIN}/media/images/services/ocr_passport/9456633680.jpg` }),
+		);
 		nock(ORIGIN)
 			.get('/media/images/services/ocr_passport/9456633680.jpg')
 			.reply(function (_uri, body) {
@@ -323,7 +389,10 @@ describe('Progeny Passport OCR: output options', () => {
 		const [item] = await run({ options: { ...FAST, downloadPortrait: true } });
 		const [download] = requestsTo('/media/images/services/ocr_passport/9456633680.jpg');
 		expect(download.headers.authorization).toBe('Bearer jwt-1');
-		expect(item.binary?.portrait).toMatchObject({ fileName: '9456633680.jpg', mimeType: 'image/jpeg' });
+		expect(item.binary?.portrait).toMatchObject({
+			fileName: '9456633680.jpg',
+			mimeType: 'image/jpeg',
+		});
 		expect(Buffer.from(item.binary!.portrait.data, 'base64').equals(portrait)).toBe(true);
 	});
 
@@ -338,7 +407,9 @@ describe('Progeny Passport OCR: output options', () => {
 				remember(this as never, body);
 				return [200, portrait];
 			});
-		const [item] = await run({ options: { ...FAST, downloadPortrait: true, portraitBinaryProperty: 'face' } });
+		const [item] = await run({
+			options: { ...FAST, downloadPortrait: true, portraitBinaryProperty: 'face' },
+		});
 		const [download] = requestsTo('/media/images/services/ocr_passport/9456633680.jpg');
 		expect(download.headers.authorization).toBeUndefined();
 		expect(download.headers.host).toBe('dev.progeny.tech');
@@ -366,9 +437,13 @@ describe('Progeny Passport OCR: output options', () => {
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpoint(SEED_SUCCESS);
-		nock('https://dev.progeny.tech').get(/.*/).reply(403, { detail: 'Authentication credentials were not provided.' });
+		nock('https://dev.progeny.tech')
+			.get(/.*/)
+			.reply(403, { detail: 'Authentication credentials were not provided.' });
 		const error = await runError({ options: { ...FAST, downloadPortrait: true } });
-		expect(error.message).toBe('Progeny portrait download failed: the account is not allowed to use this service');
+		expect(error.message).toBe(
+			'Progeny portrait download failed: the account is not allowed to use this service',
+		);
 		expect(error.description).toContain("not on the credential's host");
 		expect(error.description).toContain('Authentication credentials were not provided.');
 		expect(error.context.taskId).toBe(TASK_ID);
@@ -395,14 +470,24 @@ describe('Progeny Passport OCR: output options', () => {
 
 describe('Progeny Passport OCR: bad input sends nothing and names the item', () => {
 	const cases: Array<[string, Record<string, unknown>, INodeExecutionData[], string]> = [
-		['no image', {}, [binaryItem({ other: passport })], 'Item 1: no image in binary property "data" ("Input Binary Field")'],
+		[
+			'no image',
+			{},
+			[binaryItem({ other: passport })],
+			'Item 1: no image in binary property "data" ("Input Binary Field")',
+		],
 		[
 			'a PDF',
 			{},
 			[binaryItem({ data: Buffer.from('%PDF-1.7 fake') })],
 			'Item 1: the file in "data" ("Input Binary Field") is a PDF file; Progeny accepts JPEG or PNG images only',
 		],
-		['empty property name', { passportImageProperty: ' ' }, [binaryItem({ data: passport })], 'Item 1: "Input Binary Field" is empty'],
+		[
+			'empty property name',
+			{ passportImageProperty: ' ' },
+			[binaryItem({ data: passport })],
+			'Item 1: "Input Binary Field" is empty',
+		],
 		[
 			'zero poll interval',
 			{ options: { ...FAST, pollIntervalSeconds: 0 } },
@@ -443,7 +528,10 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 		tokenEndpoint();
 		uploadEndpoint();
 		taskEndpoint(SEED_SUCCESS);
-		const error = await runError({}, [binaryItem({ data: passport }), binaryItem({ data: Buffer.from('GIF89a...') })]);
+		const error = await runError({}, [
+			binaryItem({ data: passport }),
+			binaryItem({ data: Buffer.from('GIF89a...') }),
+		]);
 		expect(error.message).toBe(
 			'Item 2: the file in "data" ("Input Binary Field") is a GIF file; Progeny accepts JPEG or PNG images only',
 		);
@@ -451,12 +539,20 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
 	});
 
 	it('a wrong password reads clearly and does not show the password', async () => {
-		nock(ORIGIN).post(TOKEN_PATH).reply(401, { detail: 'No active account found with the given credentials' });
+		nock(ORIGIN)
+			.post(TOKEN_PATH)
+			.reply(401, { detail: 'No active account found with the given credentials' });
 		const error = await runError();
-		expect(error.message).toBe('Progeny passport upload failed: Progeny refused the username or password of the credential (HTTP 401)');
-		expect(JSON.stringify({ message: error.message, description: error.description, context: error.context })).not.toContain(
-			's3cret-pass',
+		expect(error.message).toBe(
+			'Progeny passport upload failed: Progeny refused the username or password of the credential (HTTP 401)',
 		);
+		expect(
+			JSON.stringify({
+				message: error.message,
+				description: error.description,
+				context: error.context,
+			}),
+		).not.toContain('s3cret-pass');
 	});
 });
 
@@ -465,7 +561,9 @@ describe('Progeny Passport OCR: bad input sends nothing and names the item', () 
  * task-<n>, the task is STARTED at the first look and SUCCESS (document P<n>) at the second.
  * Every answer is delayed, and the number of requests in flight is measured.
  */
-function batchServer(setup: { replyMs?: number; expireTokenAtUpload?: number; finishAfterUploads?: number } = {}) {
+function batchServer(
+	setup: { replyMs?: number; expireTokenAtUpload?: number; finishAfterUploads?: number } = {},
+) {
 	const stats = { inFlight: 0, maxInFlight: 0, refused: 0 };
 	const looks = new Map<string, number>();
 	let uploads = 0;
@@ -497,7 +595,8 @@ function batchServer(setup: { replyMs?: number; expireTokenAtUpload?: number; fi
 		.reply(async function (_uri, body) {
 			const request = remember(this as never, body);
 			if (++uploads === setup.expireTokenAtUpload) expired = true;
-			if (refuseOldToken(request.headers.authorization)) return await slow([401, { detail: 'Given token not valid' }]);
+			if (refuseOldToken(request.headers.authorization))
+				return await slow([401, { detail: 'Given token not valid' }]);
 			const item = markerOf(formOf(request).files.passport_image.data)!.split('=')[1];
 			return await slow([200, { id: `task-${item}` }]);
 		})
@@ -507,18 +606,23 @@ function batchServer(setup: { replyMs?: number; expireTokenAtUpload?: number; fi
 		.query(true)
 		.reply(async function (_uri, body) {
 			const request = remember(this as never, body);
-			if (refuseOldToken(request.headers.authorization)) return await slow([401, { detail: 'Given token not valid' }]);
+			if (refuseOldToken(request.headers.authorization))
+				return await slow([401, { detail: 'Given token not valid' }]);
 			const id = request.query.get('id')!;
 			const look = (looks.get(id) ?? 0) + 1;
 			looks.set(id, look);
 			const finished = look >= 2 && uploads >= (setup.finishAfterUploads ?? 0);
-			return await slow([200, finished ? successWith({ documentNumber: `P${id.slice(5)}` }) : running('STARTED')]);
+			return await slow([
+				200,
+				finished ? successWith({ documentNumber: `P${id.slice(5)}` }) : running('STARTED'),
+			]);
 		})
 		.persist();
 	return stats;
 }
 
-const batch = (count: number) => Array.from({ length: count }, (_, i) => binaryItem({ data: makeJpeg(`ITEM=${i}`) }));
+const batch = (count: number) =>
+	Array.from({ length: count }, (_, i) => binaryItem({ data: makeJpeg(`ITEM=${i}`) }));
 
 describe('Progeny Passport OCR: many items', () => {
 	it('10 items: one token, results in input order, uploads and polls overlap up to Concurrency (5)', async () => {
@@ -546,7 +650,8 @@ describe('Progeny Passport OCR: many items', () => {
 		expect(requestsTo(TOKEN_PATH)).toHaveLength(1);
 		expect(stats.maxInFlight).toBeLessThanOrEqual(5);
 		const looks = new Map<string, number>();
-		for (const poll of requestsTo(TASK_PATH)) looks.set(poll.query.get('id')!, (looks.get(poll.query.get('id')!) ?? 0) + 1);
+		for (const poll of requestsTo(TASK_PATH))
+			looks.set(poll.query.get('id')!, (looks.get(poll.query.get('id')!) ?? 0) + 1);
 		expect(looks.size).toBe(50);
 	});
 
@@ -556,14 +661,21 @@ describe('Progeny Passport OCR: many items', () => {
 		const info = (message: string, meta?: object) => logged.push({ message, meta });
 		const noop = () => {};
 		const items = batch(6);
-		await run({ options: { ...FAST, concurrency: 2 } }, items, { logger: { debug: noop, info, warn: noop, error: noop } });
-		expect(requestsTo(UPLOAD_PATH).map((upload) => markerOf(formOf(upload).files.passport_image.data))).toEqual(
-			items.map((_, i) => `ITEM=${i}`),
-		);
+		await run({ options: { ...FAST, concurrency: 2 } }, items, {
+			logger: { debug: noop, info, warn: noop, error: noop },
+		});
+		expect(
+			requestsTo(UPLOAD_PATH).map((upload) => markerOf(formOf(upload).files.passport_image.data)),
+		).toEqual(items.map((_, i) => `ITEM=${i}`));
 		expect(logged).toEqual(
 			items.map((_, i) => ({
 				message: `Progeny task task-${i} created for item ${i + 1}`,
-				meta: { taskId: `task-${i}`, itemIndex: i, executionId: 'test-execution-1', node: 'Node Under Test' },
+				meta: {
+					taskId: `task-${i}`,
+					itemIndex: i,
+					executionId: 'test-execution-1',
+					node: 'Node Under Test',
+				},
 			})),
 		);
 	});
@@ -571,7 +683,9 @@ describe('Progeny Passport OCR: many items', () => {
 	it('a stopped execution uploads nothing more: the items not yet uploaded never start', async () => {
 		const stats = batchServer({ replyMs: 20 });
 		const controller = new AbortController();
-		const execution = run({ options: { ...FAST, concurrency: 1 } }, batch(10), { signal: controller.signal });
+		const execution = run({ options: { ...FAST, concurrency: 1 } }, batch(10), {
+			signal: controller.signal,
+		});
 		while (requestsTo(UPLOAD_PATH).length < 2) await delay(2);
 		controller.abort();
 		await expect(execution).rejects.toThrow('The execution was cancelled');
@@ -601,7 +715,8 @@ describe('Progeny Passport OCR: many items', () => {
 		const uploads = requestsTo(UPLOAD_PATH);
 		const resent = uploads.filter((upload) => upload.headers.authorization === 'Bearer jwt-2');
 		expect(resent.length).toBeGreaterThanOrEqual(1);
-		for (const upload of resent) expect(markerOf(formOf(upload).files.passport_image.data)).toMatch(/^ITEM=\d$/);
+		for (const upload of resent)
+			expect(markerOf(formOf(upload).files.passport_image.data)).toMatch(/^ITEM=\d$/);
 	});
 
 	it('one item: the upload meets a 401, the token is refreshed, the same multipart body is sent again', async () => {
@@ -610,13 +725,20 @@ describe('Progeny Passport OCR: many items', () => {
 			.post(UPLOAD_PATH)
 			.reply(function (_uri, body) {
 				remember(this as never, body);
-				return [401, { detail: 'Given token not valid for any token type', code: 'token_not_valid' }];
+				return [
+					401,
+					{ detail: 'Given token not valid for any token type', code: 'token_not_valid' },
+				];
 			});
 		uploadEndpoint();
 		taskEndpoint(SEED_SUCCESS);
 		const [item] = await runNode(node, {
 			items: [binaryItem({ data: passport })],
-			parameters: { operation: 'extractPassport', passportImageProperty: 'data', options: { ...FAST } },
+			parameters: {
+				operation: 'extractPassport',
+				passportImageProperty: 'data',
+				options: { ...FAST },
+			},
 			credential: progenyCredential('expired-jwt'),
 		});
 		const [refused, accepted] = requestsTo(UPLOAD_PATH);
@@ -644,7 +766,8 @@ describe('Progeny Passport OCR: many items', () => {
 				const request = remember(this as never, body);
 				const id = request.query.get('id');
 				if (id === 'task-0') return [200, SEED_SUCCESS];
-				if (id === 'task-1') return [200, { id: 7, status: 'FAILURE', result: { detail: 'Unreadable image' } }];
+				if (id === 'task-1')
+					return [200, { id: 7, status: 'FAILURE', result: { detail: 'Unreadable image' } }];
 				return [200, running('STARTED')];
 			})
 			.persist();
@@ -654,11 +777,9 @@ describe('Progeny Passport OCR: many items', () => {
 			binaryItem({ data: passport }),
 			binaryItem({ nothing: passport }),
 		];
-		const output = await run(
-			{ options: { ...FAST, timeoutSeconds: 0.1, concurrency: 1 } },
-			items,
-			{ continueOnFail: true },
-		);
+		const output = await run({ options: { ...FAST, timeoutSeconds: 0.1, concurrency: 1 } }, items, {
+			continueOnFail: true,
+		});
 		expect(output).toHaveLength(4);
 		expect(output[0].json.documentNumber).toBe('XX008080');
 		expect(output[1]).toEqual({
@@ -685,7 +806,9 @@ describe('Progeny Passport OCR: many items', () => {
 			pairedItem: { item: 2 },
 		});
 		expect(output[3]).toMatchObject({
-			json: { error: { message: 'Item 4: no image in binary property "data" ("Input Binary Field")' } },
+			json: {
+				error: { message: 'Item 4: no image in binary property "data" ("Input Binary Field")' },
+			},
 			pairedItem: { item: 3 },
 		});
 		expect(requestsTo(UPLOAD_PATH)).toHaveLength(3);
@@ -694,13 +817,22 @@ describe('Progeny Passport OCR: many items', () => {
 
 describe('Progeny Passport OCR: description', () => {
 	it('the polling defaults shown in n8n are the ones the code uses', () => {
-		const options = node.description.properties.find((property) => property.name === 'options')!.options as Array<{
+		const options = node.description.properties.find((property) => property.name === 'options')!
+			.options as Array<{
 			name: string;
 			default: unknown;
 		}>;
 		const defaults = Object.fromEntries(options.map((option) => [option.name, option.default]));
-		expect(defaults).toMatchObject({ firstDelaySeconds: 2, pollIntervalSeconds: 2, timeoutSeconds: 120 });
-		expect(defaults).toMatchObject({ extendData: false, downloadPortrait: false, portraitBinaryProperty: 'portrait' });
+		expect(defaults).toMatchObject({
+			firstDelaySeconds: 2,
+			pollIntervalSeconds: 2,
+			timeoutSeconds: 120,
+		});
+		expect(defaults).toMatchObject({
+			extendData: false,
+			downloadPortrait: false,
+			portraitBinaryProperty: 'portrait',
+		});
 		expect(node.description.usableAsTool).toBe(true);
 		expect(node.description.credentials).toEqual([{ name: 'progenyApi', required: true }]);
 	});
@@ -713,7 +845,13 @@ describe('Progeny Passport OCR: description', () => {
 			timeoutMs: 120_000,
 			timeoutSeconds: 120,
 		});
-		expect(readPollingSettings(ctx, 0, { firstDelaySeconds: 0, pollIntervalSeconds: '0.5', timeoutSeconds: 30 })).toEqual({
+		expect(
+			readPollingSettings(ctx, 0, {
+				firstDelaySeconds: 0,
+				pollIntervalSeconds: '0.5',
+				timeoutSeconds: 30,
+			}),
+		).toEqual({
 			firstDelayMs: 0,
 			intervalMs: 500,
 			timeoutMs: 30_000,

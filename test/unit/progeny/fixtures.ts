@@ -15,7 +15,14 @@ const multipart = require('../../sandbox/multipart.js') as {
 	parseMultipart: (
 		body: Buffer,
 		contentType: string,
-	) => { parts: Array<{ name: string; filename: string | null; contentType: string | null; data: Buffer }> };
+	) => {
+		parts: Array<{
+			name: string;
+			filename: string | null;
+			contentType: string | null;
+			data: Buffer;
+		}>;
+	};
 };
 
 export const { makeJpeg, makePng, markerOf } = images;
@@ -31,7 +38,12 @@ export const TASK_ID = 'efe46711-b1d8-43f1-9d02-7a54c43b79a2';
 export function progenyCredential(accessToken = ''): CredentialSetup {
 	return {
 		type: new ProgenyApi(),
-		data: { baseUrl: `${BASE}/`, username: 'ops@example.com', password: 's3cret-pass', accessToken },
+		data: {
+			baseUrl: `${BASE}/`,
+			username: 'ops@example.com',
+			password: 's3cret-pass',
+			accessToken,
+		},
 	};
 }
 
@@ -69,7 +81,11 @@ export function successWith(document: IDataObject = {}, data: IDataObject = {}) 
 		...SEED_SUCCESS,
 		result: {
 			...SEED_SUCCESS.result,
-			data: { ...SEED_SUCCESS.result.data, ...data, document: { ...SEED_SUCCESS.result.data.document, ...document } },
+			data: {
+				...SEED_SUCCESS.result.data,
+				...data,
+				document: { ...SEED_SUCCESS.result.data.document, ...document },
+			},
 		},
 	};
 }
@@ -96,15 +112,19 @@ export const seen: SeenRequest[] = [];
 function bodyBuffer(body: unknown, contentType: string): Buffer {
 	if (body === undefined || body === null || body === '') return Buffer.alloc(0);
 	if (typeof body !== 'string') return Buffer.from(JSON.stringify(body));
-	const hex = /^multipart\//i.test(contentType) && !body.startsWith('--') && /^[0-9a-f]*$/i.test(body);
+	const hex =
+		/^multipart\//i.test(contentType) && !body.startsWith('--') && /^[0-9a-f]*$/i.test(body);
 	return Buffer.from(body, hex ? 'hex' : 'utf8');
 }
 
-type ReplyContext = { req: { method: string; path: string; headers: Record<string, string | string[]> } };
+type ReplyContext = {
+	req: { method: string; path: string; headers: Record<string, string | string[]> };
+};
 
 export function remember(context: ReplyContext, body: unknown): SeenRequest {
 	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(context.req.headers)) headers[key.toLowerCase()] = String(value);
+	for (const [key, value] of Object.entries(context.req.headers))
+		headers[key.toLowerCase()] = String(value);
 	const url = new URL(context.req.path, ORIGIN);
 	const request: SeenRequest = {
 		method: context.req.method,
@@ -131,7 +151,12 @@ export function formOf(request: SeenRequest): SentForm {
 	const form: SentForm = { names: parts.map((part) => part.name), fields: {}, files: {} };
 	for (const part of parts) {
 		if (part.filename === null) form.fields[part.name] = part.data.toString('utf8');
-		else form.files[part.name] = { filename: part.filename, contentType: part.contentType, data: part.data };
+		else
+			form.files[part.name] = {
+				filename: part.filename,
+				contentType: part.contentType,
+				data: part.data,
+			};
 	}
 	return form;
 }

@@ -22,7 +22,11 @@ import {
 
 const node = new ProgenyPassportOcr();
 
-function run(taskId: unknown, options: IDataObject = {}, extra: { continueOnFail?: boolean; items?: number } = {}) {
+function run(
+	taskId: unknown,
+	options: IDataObject = {},
+	extra: { continueOnFail?: boolean; items?: number } = {},
+) {
 	return runNode(node, {
 		items: Array.from({ length: extra.items ?? 1 }, () => ({ json: {} })),
 		parameters: { operation: 'getTaskResult', taskId, options },
@@ -54,7 +58,13 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 			valid: true,
 			match: true,
 			transactionId: TASK_ID,
-			vendorDetails: { taskId: TASK_ID, taskStatus: 'SUCCESS', isExpired: false, age: 30, liveness: true },
+			vendorDetails: {
+				taskId: TASK_ID,
+				taskStatus: 'SUCCESS',
+				isExpired: false,
+				age: 30,
+				liveness: true,
+			},
 			raw: SEED_SUCCESS,
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
@@ -125,7 +135,14 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 		taskEndpoint({ id: 9, status: 'FAILURE', result: { detail: 'Unreadable image' } });
 		const [item] = await run(TASK_ID, {}, { continueOnFail: true });
 		expect(item).toMatchObject({
-			json: { error: { vendor: 'progeny', code: 'FAILURE', taskId: TASK_ID, vendorMessage: 'Unreadable image' } },
+			json: {
+				error: {
+					vendor: 'progeny',
+					code: 'FAILURE',
+					taskId: TASK_ID,
+					vendorMessage: 'Unreadable image',
+				},
+			},
 			pairedItem: { item: 0 },
 		});
 	});
@@ -140,17 +157,24 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 		});
 	});
 
-	it.each([[''], ['   '], [undefined]])('an empty Task ID (%p) sends nothing and names the item', async (taskId) => {
-		const token = tokenEndpoint();
-		await expect(run(taskId)).rejects.toThrow('Item 1: "Task ID" is empty');
-		expect(seen).toHaveLength(0);
-		expect(token.isDone()).toBe(false);
-	});
+	it.each([[''], ['   '], [undefined]])(
+		'an empty Task ID (%p) sends nothing and names the item',
+		async (taskId) => {
+			const token = tokenEndpoint();
+			await expect(run(taskId)).rejects.toThrow('Item 1: "Task ID" is empty');
+			expect(seen).toHaveLength(0);
+			expect(token.isDone()).toBe(false);
+		},
+	);
 
 	it('an empty Task ID on item 2 with Continue On Fail: item 1 is looked up, item 2 is an error item', async () => {
 		tokenEndpoint();
 		taskEndpoint(SEED_SUCCESS);
-		const output = await run((itemIndex: number) => (itemIndex === 0 ? TASK_ID : ''), {}, { continueOnFail: true, items: 2 });
+		const output = await run(
+			(itemIndex: number) => (itemIndex === 0 ? TASK_ID : ''),
+			{},
+			{ continueOnFail: true, items: 2 },
+		);
 		expect(output[0].json.documentNumber).toBe('XX008080');
 		expect(output[1]).toEqual({
 			json: { error: expect.objectContaining({ message: 'Item 2: "Task ID" is empty' }) },
@@ -162,7 +186,12 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 	it('Download Portrait and extend_data pass-through work here too', async () => {
 		const portrait = makeJpeg('PORTRAIT');
 		tokenEndpoint();
-		taskEndpoint(successWith({ portrait_url: `${ORIGIN}/media/p.jpg` }, { original_response: { vendor: 'x' } }));
+		taskEndpoint(
+			successWith(
+				{ portrait_url: `${ORIGIN}/media/p.jpg` },
+				{ original_response: { vendor: 'x' } },
+			),
+		);
 		nock(ORIGIN)
 			.get('/media/p.jpg')
 			.reply(function (_uri, body) {
@@ -172,6 +201,8 @@ describe('Progeny Passport OCR: Get Task Result', () => {
 		const [item] = await run(TASK_ID, { downloadPortrait: true, portraitBinaryProperty: 'photo' });
 		expect(requestsTo('/media/p.jpg')[0].headers.authorization).toBe('Bearer jwt-1');
 		expect(Buffer.from(item.binary!.photo.data, 'base64').equals(portrait)).toBe(true);
-		expect((item.json.vendorDetails as IDataObject).providerResponse).toEqual({ original_response: { vendor: 'x' } });
+		expect((item.json.vendorDetails as IDataObject).providerResponse).toEqual({
+			original_response: { vendor: 'x' },
+		});
 	});
 });

@@ -22,7 +22,9 @@ describe('Progeny dates', () => {
 		['1991-13-1', null],
 		['not a date', null],
 	])('%p -> %p', (value, expected) => {
-		const fields = normalize(successWith({ dateOfBirth: value, dateOfIssue: value, dateOfExpiry: value }));
+		const fields = normalize(
+			successWith({ dateOfBirth: value, dateOfIssue: value, dateOfExpiry: value }),
+		);
 		expect(fields.birthDate).toBe(expected);
 		expect(fields.issueDate).toBe(expected);
 		expect(fields.expiryDate).toBe(expected);
@@ -66,7 +68,15 @@ describe('Progeny task answer -> identity fields', () => {
 	it('Python-style missing values ("None") and loose types', () => {
 		const fields = normalize(
 			successWith(
-				{ firstName: 'None', lastName: '  ', sex: 'M', age: '41', is_valid: 'False', is_expired: 'true', nationality: null },
+				{
+					firstName: 'None',
+					lastName: '  ',
+					sex: 'M',
+					age: '41',
+					is_valid: 'False',
+					is_expired: 'true',
+					nationality: null,
+				},
 				{ compare: 'True', liveness: 'maybe' },
 			),
 		);
@@ -82,7 +92,11 @@ describe('Progeny task answer -> identity fields', () => {
 	});
 
 	it('an unfinished task, or a result without data, gives nulls', () => {
-		for (const task of [running('PENDING'), { status: 'SUCCESS', result: { status: 200 } }, { status: 'SUCCESS', result: 'odd' }]) {
+		for (const task of [
+			running('PENDING'),
+			{ status: 'SUCCESS', result: { status: 200 } },
+			{ status: 'SUCCESS', result: 'odd' },
+		]) {
 			const fields = normalize(task);
 			expect(fields.documentNumber).toBeNull();
 			expect(fields.valid).toBeNull();
@@ -92,7 +106,10 @@ describe('Progeny task answer -> identity fields', () => {
 
 	it('providerResponse: the keys of data beyond document/compare/liveness, only when asked for', () => {
 		const task = successWith({}, { provider_data: { a: 1 }, mrz: 'P<UKR' });
-		expect(normalize(task, true).vendorDetails?.providerResponse).toEqual({ provider_data: { a: 1 }, mrz: 'P<UKR' });
+		expect(normalize(task, true).vendorDetails?.providerResponse).toEqual({
+			provider_data: { a: 1 },
+			mrz: 'P<UKR',
+		});
 		expect(normalize(task, false).vendorDetails).not.toHaveProperty('providerResponse');
 		expect(normalize(SEED_SUCCESS, true).vendorDetails).not.toHaveProperty('providerResponse');
 	});
@@ -128,7 +145,10 @@ describe('Progeny task states', () => {
 describe("Progeny's words in error answers", () => {
 	it.each([
 		[{ detail: 'Not found.' }, 'Not found.'],
-		[{ passport_image: ['No file was submitted.'], extend_data: ['This field is required.'] }, 'passport_image: No file was submitted.; extend_data: This field is required.'],
+		[
+			{ passport_image: ['No file was submitted.'], extend_data: ['This field is required.'] },
+			'passport_image: No file was submitted.; extend_data: This field is required.',
+		],
 		['Internal Server Error', 'Internal Server Error'],
 		['<html><body>502 Bad Gateway</body></html>', undefined],
 		[undefined, undefined],

@@ -1,4 +1,11 @@
-import { ageOn, identityRecord, isExpiredOn, normalizeDate, normalizeGender, utcDay } from '../../../nodes/shared/identity';
+import {
+	ageOn,
+	identityRecord,
+	isExpiredOn,
+	normalizeDate,
+	normalizeGender,
+	utcDay,
+} from '../../../nodes/shared/identity';
 
 describe('normalizeDate', () => {
 	test.each([
@@ -43,14 +50,43 @@ describe('normalizeGender', () => {
 
 describe('identityRecord', () => {
 	it('has every schema field, null when unknown, and builds the full name', () => {
-		const record = identityRecord('progeny', { givenNames: 'Ana', surnames: 'Ruiz' }, { a: 1 }, true);
+		const record = identityRecord(
+			'progeny',
+			{ givenNames: 'Ana', surnames: 'Ruiz' },
+			{ a: 1 },
+			true,
+		);
 		expect(Object.keys(record).sort()).toEqual(
 			[
-				'vendor', 'documentType', 'documentNumber', 'givenNames', 'surnames', 'fullName', 'gender',
-				'birthDate', 'issueDate', 'expiryDate', 'nationality', 'issuingCountry', 'address',
-				'personalNumber', 'valid', 'match', 'matchScore', 'transactionId', 'vendorDetails', 'raw',
-				'isExpired', 'age', 'documentValid', 'documentAuthentic', 'faceMatch', 'liveness', 'sidesMatch',
-				'curpValid', 'electorKeyValid',
+				'vendor',
+				'documentType',
+				'documentNumber',
+				'givenNames',
+				'surnames',
+				'fullName',
+				'gender',
+				'birthDate',
+				'issueDate',
+				'expiryDate',
+				'nationality',
+				'issuingCountry',
+				'address',
+				'personalNumber',
+				'valid',
+				'match',
+				'matchScore',
+				'transactionId',
+				'vendorDetails',
+				'raw',
+				'isExpired',
+				'age',
+				'documentValid',
+				'documentAuthentic',
+				'faceMatch',
+				'liveness',
+				'sidesMatch',
+				'curpValid',
+				'electorKeyValid',
 			].sort(),
 		);
 		expect(record.fullName).toBe('Ana Ruiz');
@@ -112,12 +148,24 @@ describe('ageOn', () => {
 
 describe('identityRecord: derived fields', () => {
 	it('isExpired and age from the dates, at the given time', () => {
-		const record = identityRecord('apptenticate', { birthDate: '2008-03-16', expiryDate: '2026-03-14' }, undefined, false, NOW);
+		const record = identityRecord(
+			'apptenticate',
+			{ birthDate: '2008-03-16', expiryDate: '2026-03-14' },
+			undefined,
+			false,
+			NOW,
+		);
 		expect(record).toMatchObject({ age: 17, isExpired: true });
 	});
 
 	it('the verdicts are null unless the vendor gave them', () => {
-		const record = identityRecord('linkMobility', { valid: true, match: true }, undefined, false, NOW);
+		const record = identityRecord(
+			'linkMobility',
+			{ valid: true, match: true },
+			undefined,
+			false,
+			NOW,
+		);
 		expect(record).toMatchObject({
 			isExpired: null,
 			age: null,

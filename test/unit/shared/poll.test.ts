@@ -4,7 +4,10 @@ import { pollUntil, processWaitingItems, readSeconds } from '../../../nodes/shar
 import type { WaitingItem } from '../../../nodes/shared/poll';
 import { baseContext, testNode } from '../../helpers/fakeN8n';
 
-const ctx = (signal?: AbortSignal) => ({ getNode: () => testNode, getExecutionCancelSignal: () => signal });
+const ctx = (signal?: AbortSignal) => ({
+	getNode: () => testNode,
+	getExecutionCancelSignal: () => signal,
+});
 const timedOut = () => new Error('timed out');
 
 describe('pollUntil: one deadline rule', () => {
@@ -12,11 +15,19 @@ describe('pollUntil: one deadline rule', () => {
 	afterEach(() => jest.useRealTimers());
 
 	/** Runs a poll whose looks never find anything; returns the times of the looks and the outcome. */
-	async function neverReady(schedule: { firstDelayMs: number; intervalMs: number; timeoutMs: number }) {
+	async function neverReady(schedule: {
+		firstDelayMs: number;
+		intervalMs: number;
+		timeoutMs: number;
+	}) {
 		const looks: number[] = [];
 		const polling = pollUntil(
 			ctx(),
-			{ firstDelayMs: schedule.firstDelayMs, intervalMs: schedule.intervalMs, deadline: Date.now() + schedule.timeoutMs },
+			{
+				firstDelayMs: schedule.firstDelayMs,
+				intervalMs: schedule.intervalMs,
+				deadline: Date.now() + schedule.timeoutMs,
+			},
 			async () => {
 				looks.push(Date.now());
 				return undefined;
@@ -31,7 +42,11 @@ describe('pollUntil: one deadline rule', () => {
 	}
 
 	it('3 s time-out, 1 s interval: looks at 0, 1, 2 and 3 s, the last one at the deadline, then the time-out', async () => {
-		const { looks, outcome } = await neverReady({ firstDelayMs: 0, intervalMs: 1000, timeoutMs: 3000 });
+		const { looks, outcome } = await neverReady({
+			firstDelayMs: 0,
+			intervalMs: 1000,
+			timeoutMs: 3000,
+		});
 		expect(looks).toEqual([0, 1000, 2000, 3000]);
 		expect(outcome).toBe('timed out');
 	});
@@ -42,7 +57,11 @@ describe('pollUntil: one deadline rule', () => {
 	});
 
 	it('a first delay longer than the time-out: one look, at the deadline', async () => {
-		const { looks, outcome } = await neverReady({ firstDelayMs: 10_000, intervalMs: 1000, timeoutMs: 2000 });
+		const { looks, outcome } = await neverReady({
+			firstDelayMs: 10_000,
+			intervalMs: 1000,
+			timeoutMs: 2000,
+		});
 		expect(looks).toEqual([2000]);
 		expect(outcome).toBe('timed out');
 	});
@@ -112,7 +131,9 @@ describe('readSeconds', () => {
 		expect(readSeconds(ctx(), 0, undefined, option)).toBe(300);
 	});
 	it.each([0, -1, 'soon', Number.NaN])('refuses %p, naming the item and the option', (value) => {
-		expect(() => readSeconds(ctx(), 2, value, option)).toThrow('Item 3: "Timeout (Seconds)" must be a number of seconds greater than 0');
+		expect(() => readSeconds(ctx(), 2, value, option)).toThrow(
+			'Item 3: "Timeout (Seconds)" must be a number of seconds greater than 0',
+		);
 	});
 });
 
@@ -130,7 +151,14 @@ describe('processWaitingItems: Concurrency bounds the calls in flight, not the i
 
 	/** Every item: a start call, then waits "at the vendor" until every item's start call is done, then one more call. */
 	function vendor(count: number) {
-		const stats = { inFlight: 0, maxInFlight: 0, started: [] as number[], uploaded: 0, waiting: 0, maxWaiting: 0 };
+		const stats = {
+			inFlight: 0,
+			maxInFlight: 0,
+			started: [] as number[],
+			uploaded: 0,
+			waiting: 0,
+			maxWaiting: 0,
+		};
 		const vendorCall = async <T>(value: T) => {
 			stats.inFlight++;
 			stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -141,7 +169,8 @@ describe('processWaitingItems: Concurrency bounds the calls in flight, not the i
 		const handler = async (itemIndex: number, { start, call }: WaitingItem) => {
 			await start(async () => {
 				stats.started.push(itemIndex);
-				if (itemIndex === 2 && failAt2) throw new NodeOperationError(testNode, 'item 3 failed', { itemIndex });
+				if (itemIndex === 2 && failAt2)
+					throw new NodeOperationError(testNode, 'item 3 failed', { itemIndex });
 				await vendorCall(itemIndex);
 				stats.uploaded++;
 			});
@@ -167,14 +196,21 @@ describe('processWaitingItems: Concurrency bounds the calls in flight, not the i
 		expect(stats.maxInFlight).toBe(3);
 		expect(stats.maxWaiting).toBe(20);
 		expect(stats.started).toEqual(Array.from({ length: 20 }, (_, i) => i));
-		expect(output).toEqual(Array.from({ length: 20 }, (_, i) => ({ json: { result: `r${i}` }, pairedItem: { item: i } })));
+		expect(output).toEqual(
+			Array.from({ length: 20 }, (_, i) => ({
+				json: { result: `r${i}` },
+				pairedItem: { item: i },
+			})),
+		);
 	});
 
 	it('a failure without Continue On Fail: no later item starts, and that failure is thrown', async () => {
 		const setup = vendor(6);
 		setup.failAtItem3();
 		setup.stop();
-		await expect(processWaitingItems(execution(6), setup.handler, 1)).rejects.toThrow('item 3 failed');
+		await expect(processWaitingItems(execution(6), setup.handler, 1)).rejects.toThrow(
+			'item 3 failed',
+		);
 		expect(setup.stats.started).toEqual([0, 1, 2]);
 	});
 
@@ -183,14 +219,9 @@ describe('processWaitingItems: Concurrency bounds the calls in flight, not the i
 		setup.failAtItem3();
 		setup.stop();
 		const output = await processWaitingItems(execution(6, true), setup.handler, 2);
-		expect(output.map((item) => item.json.result ?? (item.json.error as { message: string }).message)).toEqual([
-			'r0',
-			'r1',
-			'item 3 failed',
-			'r3',
-			'r4',
-			'r5',
-		]);
+		expect(
+			output.map((item) => item.json.result ?? (item.json.error as { message: string }).message),
+		).toEqual(['r0', 'r1', 'item 3 failed', 'r3', 'r4', 'r5']);
 		expect(output[2].pairedItem).toEqual({ item: 2 });
 	});
 
@@ -205,9 +236,9 @@ describe('processWaitingItems: Concurrency bounds the calls in flight, not the i
 			});
 			return { json: {} };
 		};
-		await expect(processWaitingItems(execution(10, false, controller.signal), handler, 1)).rejects.toThrow(
-			'The execution was cancelled',
-		);
+		await expect(
+			processWaitingItems(execution(10, false, controller.signal), handler, 1),
+		).rejects.toThrow('The execution was cancelled');
 		expect(started).toEqual([0, 1]);
 	});
 });

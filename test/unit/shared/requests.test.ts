@@ -14,14 +14,25 @@ import { readHttpFailure } from '../../../nodes/shared/errors';
 import type { HttpFailure } from '../../../nodes/shared/errors';
 import { authenticatedRequest, retryDelayMs } from '../../../nodes/shared/http';
 import type { VendorConnection } from '../../../nodes/shared/http';
-import { REFUSED_LOGIN_PAUSE_MS, obtainAccessToken, tokenExpiry } from '../../../nodes/shared/tokenCredential';
+import {
+	REFUSED_LOGIN_PAUSE_MS,
+	obtainAccessToken,
+	tokenExpiry,
+} from '../../../nodes/shared/tokenCredential';
 import { baseContext, binaryItem, httpRequest, runNode, testNode } from '../../helpers/fakeN8n';
 import { makeJpeg } from '../../helpers/images';
 import { Vendor } from '../../helpers/vendorServer';
 import type { VendorResponse } from '../../helpers/vendorServer';
 
-const json = (res: VendorResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
-	res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const json = (
+	res: VendorResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) =>
+	res
+		.writeHead(status, { 'content-type': 'application/json', ...headers })
+		.end(JSON.stringify(body));
 
 const OCR = '/api/v3/ocr/';
 const TOKEN = '/api/token/';
@@ -31,15 +42,30 @@ let vendor: Vendor;
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 beforeEach(async () => {
 	vendor = await new Vendor().start();
-	vendor.routes.set(`POST ${TOKEN}`, (_req, res) => json(res, 200, { access: 'token-1', refresh: 'r' }));
+	vendor.routes.set(`POST ${TOKEN}`, (_req, res) =>
+		json(res, 200, { access: 'token-1', refresh: 'r' }),
+	);
 });
 afterEach(async () => await vendor.stop());
 
-function ocr(items: number, options: IDataObject = {}, accessToken = '', extra: { continueOnFail?: boolean } = {}) {
+function ocr(
+	items: number,
+	options: IDataObject = {},
+	accessToken = '',
+	extra: { continueOnFail?: boolean } = {},
+) {
 	return runNode(new ApptenticateOcr(), {
 		items: Array.from({ length: items }, () => binaryItem({ front: makeJpeg('front') })),
-		parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: { includeRaw: false, ...options } },
-		credential: { type: new ApptenticateApi(), data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken } },
+		parameters: {
+			documentType: 'passport',
+			frontImageProperty: 'front',
+			validateSides: false,
+			options: { includeRaw: false, ...options },
+		},
+		credential: {
+			type: new ApptenticateApi(),
+			data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken },
+		},
 		continueOnFail: extra.continueOnFail ?? true,
 	});
 }
@@ -65,12 +91,16 @@ describe('retries: only what the vendor provably did not process', () => {
 		const axios = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 		const v2 = Object.assign(new Error('socket hang up'), { cause: axios, httpCode: null });
 		// 1.x: no cause, the code only in httpCode.
-		const v1 = Object.assign(new Error('The connection to the server was closed unexpectedly'), { httpCode: 'ECONNRESET' });
+		const v1 = Object.assign(new Error('The connection to the server was closed unexpectedly'), {
+			httpCode: 'ECONNRESET',
+		});
 		expect(readHttpFailure(v2)).toMatchObject({ kind: 'dropped', networkCode: 'ECONNRESET' });
 		expect(readHttpFailure(v1)).toMatchObject({ kind: 'dropped', networkCode: 'ECONNRESET' });
 		const refused = Object.assign(new Error('connect ECONNREFUSED'), { httpCode: 'ECONNREFUSED' });
 		expect(readHttpFailure(refused)).toMatchObject({ kind: 'unreachable' });
-		const timeout = Object.assign(new Error('timeout of 1000ms exceeded'), { httpCode: 'ECONNABORTED' });
+		const timeout = Object.assign(new Error('timeout of 1000ms exceeded'), {
+			httpCode: 'ECONNABORTED',
+		});
 		expect(readHttpFailure(timeout)).toMatchObject({ kind: 'timeout' });
 	});
 
@@ -82,7 +112,9 @@ describe('retries: only what the vendor provably did not process', () => {
 		expect(vendor.count(OCR)).toBe(1);
 		expect(item.json.error).toMatchObject({
 			message: 'Apptenticate did not answer within 1 s',
-			description: expect.stringContaining('may have received and processed (and billed) the request, so it was not sent again'),
+			description: expect.stringContaining(
+				'may have received and processed (and billed) the request, so it was not sent again',
+			),
 		});
 	});
 
@@ -90,12 +122,16 @@ describe('retries: only what the vendor provably did not process', () => {
 		vendor.routes.set(`POST ${OCR}`, (req) => req.socket.destroy());
 		const [item] = await ocr(1);
 		expect(vendor.count(OCR)).toBe(1);
-		expect((item.json.error as IDataObject).message).toMatch(/^The connection to Apptenticate was closed before its answer came/);
+		expect((item.json.error as IDataObject).message).toMatch(
+			/^The connection to Apptenticate was closed before its answer came/,
+		);
 	});
 
 	it('"Retry Uncertain Failures" sends it again', async () => {
 		let calls = 0;
-		vendor.routes.set(`POST ${OCR}`, (req, res) => (++calls === 1 ? req.socket.destroy() : json(res, 200, PASSPORT)));
+		vendor.routes.set(`POST ${OCR}`, (req, res) =>
+			++calls === 1 ? req.socket.destroy() : json(res, 200, PASSPORT),
+		);
 		const [item] = await ocr(1, { retryUncertain: true });
 		expect(vendor.count(OCR)).toBe(2);
 		expect(item.json.documentNumber).toBe('PA123');
@@ -103,14 +139,19 @@ describe('retries: only what the vendor provably did not process', () => {
 
 	it('a status look-up (Progeny task) is sent again after a dropped connection', async () => {
 		let calls = 0;
-		vendor.routes.set('POST /accounts/token/obtain/', (_req, res) => json(res, 200, { access: 't', refresh: 'r' }));
+		vendor.routes.set('POST /accounts/token/obtain/', (_req, res) =>
+			json(res, 200, { access: 't', refresh: 'r' }),
+		);
 		vendor.routes.set('GET /services/task/', (req, res) =>
 			++calls === 1 ? req.socket.destroy() : json(res, 200, { id: 'task-1', status: 'PENDING' }),
 		);
 		const [item] = await runNode(new ProgenyPassportOcr(), {
 			items: [{ json: {} }],
 			parameters: { operation: 'getTaskResult', taskId: 'task-1', options: {} },
-			credential: { type: new ProgenyApi(), data: { baseUrl: vendor.url, username: 'u', password: 'p', accessToken: '' } },
+			credential: {
+				type: new ProgenyApi(),
+				data: { baseUrl: vendor.url, username: 'u', password: 'p', accessToken: '' },
+			},
 			continueOnFail: true,
 		});
 		expect(vendor.count('/services/task/')).toBe(2);
@@ -122,28 +163,49 @@ describe('retries: only what the vendor provably did not process', () => {
 		await vendor.stop();
 		const output = await runNode(new ApptenticateOcr(), {
 			items: [binaryItem({ front: makeJpeg('front') })],
-			parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: {} },
-			credential: { type: new ApptenticateApi(), data: { baseUrl: `http://127.0.0.1:${port}`, username: 'ops', password: 'pw', accessToken: 'stored' } },
+			parameters: {
+				documentType: 'passport',
+				frontImageProperty: 'front',
+				validateSides: false,
+				options: {},
+			},
+			credential: {
+				type: new ApptenticateApi(),
+				data: {
+					baseUrl: `http://127.0.0.1:${port}`,
+					username: 'ops',
+					password: 'pw',
+					accessToken: 'stored',
+				},
+			},
 			continueOnFail: true,
 		});
-		expect(output[0].json.error).toMatchObject({ message: 'Apptenticate could not be reached (ECONNREFUSED)' });
+		expect(output[0].json.error).toMatchObject({
+			message: 'Apptenticate could not be reached (ECONNREFUSED)',
+		});
 		vendor = await new Vendor().start();
 	}, 15_000);
 });
 
-describe('the token goes only to the credential\'s address', () => {
+describe("the token goes only to the credential's address", () => {
 	it('a redirect on the same address is followed with the token', async () => {
-		vendor.routes.set(`POST ${OCR}`, (_req, res) => res.writeHead(307, { location: '/api/v3/ocr-moved/' }).end());
+		vendor.routes.set(`POST ${OCR}`, (_req, res) =>
+			res.writeHead(307, { location: '/api/v3/ocr-moved/' }).end(),
+		);
 		vendor.routes.set('POST /api/v3/ocr-moved/', (_req, res) => json(res, 200, PASSPORT));
 		const [item] = await ocr(1);
 		expect(item.json.documentNumber).toBe('PA123');
-		expect(vendor.received.find((r) => r.path === '/api/v3/ocr-moved/')?.authorization).toBe('Bearer token-1');
+		expect(vendor.received.find((r) => r.path === '/api/v3/ocr-moved/')?.authorization).toBe(
+			'Bearer token-1',
+		);
 	});
 
 	it('a redirect to another port is not followed: the other server receives nothing', async () => {
 		const collector = await new Vendor().start();
 		collector.routes.set(`POST ${OCR}`, (_req, res) => json(res, 200, PASSPORT));
-		vendor.routes.set(`POST ${OCR}`, (_req, res) => res.writeHead(302, { location: `${collector.url}${OCR}` }).end());
+		vendor.routes.set(`POST ${OCR}`, (_req, res) =>
+			res.writeHead(302, { location: `${collector.url}${OCR}` }).end(),
+		);
 		const [item] = await ocr(1);
 		expect(collector.received).toHaveLength(0);
 		await collector.stop();
@@ -161,32 +223,58 @@ describe("n8n 1.x: an HTTP error without the answer's headers", () => {
 	function n8n1Connection(): VendorConnection {
 		const httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions) => {
 			try {
-				return await httpRequest({ ...options, headers: { ...options.headers, Authorization: 'Bearer token-1' } });
+				return await httpRequest({
+					...options,
+					headers: { ...options.headers, Authorization: 'Bearer token-1' },
+				});
 			} catch (error) {
 				const status = (error as { response?: { status?: number } }).response?.status;
-				throw Object.assign(new NodeApiError(testNode, { message: (error as Error).message }), { httpCode: status ? String(status) : null });
+				throw Object.assign(new NodeApiError(testNode, { message: (error as Error).message }), {
+					httpCode: status ? String(status) : null,
+				});
 			}
 		};
-		const ctx = { getNode: () => testNode, helpers: { httpRequestWithAuthentication } } as unknown as IExecuteFunctions;
-		return { ctx, baseUrl: vendor.url, credentials: { id: '', name: '', type: 'apptenticateApi', data: {} }, timeoutMs: 5000, retryUncertain: false };
+		const ctx = {
+			getNode: () => testNode,
+			helpers: { httpRequestWithAuthentication },
+		} as unknown as IExecuteFunctions;
+		return {
+			ctx,
+			baseUrl: vendor.url,
+			credentials: { id: '', name: '', type: 'apptenticateApi', data: {} },
+			timeoutMs: 5000,
+			retryUncertain: false,
+		};
 	}
 	const api = { credentialType: 'apptenticateApi', vendorName: 'Apptenticate' };
-	const toError = (failure: HttpFailure) => Object.assign(new Error(failure.message ?? `HTTP ${failure.status}`), { failure }) as never;
+	const toError = (failure: HttpFailure) =>
+		Object.assign(new Error(failure.message ?? `HTTP ${failure.status}`), { failure }) as never;
 	const lookUp = (method: 'GET' | 'POST', idempotent: boolean) =>
-		authenticatedRequest(api, n8n1Connection(), { method, url: `${vendor.url}/status/`, json: true, idempotent }, toError);
+		authenticatedRequest(
+			api,
+			n8n1Connection(),
+			{ method, url: `${vendor.url}/status/`, json: true, idempotent },
+			toError,
+		);
 
 	it('a look-up redirected on the same address is asked again for its Location, then followed with the token', async () => {
-		vendor.routes.set('GET /status/', (_req, res) => res.writeHead(302, { location: '/status-moved/' }).end());
+		vendor.routes.set('GET /status/', (_req, res) =>
+			res.writeHead(302, { location: '/status-moved/' }).end(),
+		);
 		vendor.routes.set('GET /status-moved/', (_req, res) => json(res, 200, { ready: true }));
 		await expect(lookUp('GET', true)).resolves.toEqual({ ready: true });
 		expect(vendor.count('/status/')).toBe(2);
-		expect(vendor.received.find((r) => r.path === '/status-moved/')?.authorization).toBe('Bearer token-1');
+		expect(vendor.received.find((r) => r.path === '/status-moved/')?.authorization).toBe(
+			'Bearer token-1',
+		);
 	});
 
 	it('a look-up redirected to another port is refused: the other server receives nothing', async () => {
 		const collector = await new Vendor().start();
 		collector.routes.set('GET /status/', (_req, res) => json(res, 200, { ready: true }));
-		vendor.routes.set('GET /status/', (_req, res) => res.writeHead(302, { location: `${collector.url}/status/` }).end());
+		vendor.routes.set('GET /status/', (_req, res) =>
+			res.writeHead(302, { location: `${collector.url}/status/` }).end(),
+		);
 		const error = await lookUp('GET', true).catch((caught: Error) => caught);
 		expect(collector.received).toHaveLength(0);
 		await collector.stop();
@@ -196,25 +284,36 @@ describe("n8n 1.x: an HTTP error without the answer's headers", () => {
 	});
 
 	it('a billed call answered with a redirect is not sent again to read it', async () => {
-		vendor.routes.set('POST /status/', (_req, res) => res.writeHead(302, { location: '/status-moved/' }).end());
+		vendor.routes.set('POST /status/', (_req, res) =>
+			res.writeHead(302, { location: '/status-moved/' }).end(),
+		);
 		const error = await lookUp('POST', false).catch((caught: { failure: HttpFailure }) => caught);
-		expect((error as { failure: HttpFailure }).failure).toMatchObject({ kind: 'answer', status: 302 });
+		expect((error as { failure: HttpFailure }).failure).toMatchObject({
+			kind: 'answer',
+			status: 302,
+		});
 		expect(vendor.count('/status/')).toBe(1);
 	});
 });
 
 describe('one login per account and token lifetime', () => {
 	it('a token expiring under 10 requests in flight costs one login, and every item succeeds', async () => {
-		vendor.routes.set(`POST ${TOKEN}`, (_req, res) => void sleep(100).then(() => json(res, 200, { access: 'token-2', refresh: 'r' })));
+		vendor.routes.set(
+			`POST ${TOKEN}`,
+			(_req, res) =>
+				void sleep(100).then(() => json(res, 200, { access: 'token-2', refresh: 'r' })),
+		);
 		vendor.routes.set(`POST ${OCR}`, (req, res) =>
-			req.headers.authorization === 'Bearer token-2' ? json(res, 200, PASSPORT) : json(res, 401, { detail: 'Token is invalid or expired' }),
+			req.headers.authorization === 'Bearer token-2'
+				? json(res, 200, PASSPORT)
+				: json(res, 401, { detail: 'Token is invalid or expired' }),
 		);
 		const output = await ocr(10, { concurrency: 10 }, 'expired-token');
 		expect(vendor.count(TOKEN)).toBe(1);
 		expect(output.map((item) => item.json.documentNumber)).toEqual(Array(10).fill('PA123'));
 	});
 
-	it('with a stored token, no item waits for another item\'s vendor call', async () => {
+	it("with a stored token, no item waits for another item's vendor call", async () => {
 		let first = true;
 		vendor.routes.set(`POST ${OCR}`, (_req, res) => {
 			const delay = first ? 400 : 0;
@@ -228,24 +327,38 @@ describe('one login per account and token lifetime', () => {
 
 	it('a stored JWT near its expiry is renewed before it is sent: no request meets a 401', async () => {
 		const now = Math.floor(Date.now() / 1000);
-		const claims = Buffer.from(JSON.stringify({ iat: now - 295, exp: now + 5 })).toString('base64url');
+		const claims = Buffer.from(JSON.stringify({ iat: now - 295, exp: now + 5 })).toString(
+			'base64url',
+		);
 		const nearlyExpired = `header.${claims}.signature`;
 		vendor.routes.set(`POST ${OCR}`, (req, res) =>
-			req.headers.authorization === 'Bearer token-1' ? json(res, 200, PASSPORT) : json(res, 401, { detail: 'expired' }),
+			req.headers.authorization === 'Bearer token-1'
+				? json(res, 200, PASSPORT)
+				: json(res, 401, { detail: 'expired' }),
 		);
 		const output = await ocr(5, { concurrency: 5 }, nearlyExpired);
 		expect(output.map((item) => item.json.documentNumber)).toEqual(Array(5).fill('PA123'));
 		expect(vendor.count(TOKEN)).toBe(1);
-		expect(vendor.received.filter((r) => r.path === OCR).map((r) => r.authorization)).toEqual(Array(5).fill('Bearer token-1'));
+		expect(vendor.received.filter((r) => r.path === OCR).map((r) => r.authorization)).toEqual(
+			Array(5).fill('Bearer token-1'),
+		);
 	});
 
 	it('the credential is read once per execution, not once per request', async () => {
 		vendor.routes.set(`POST ${OCR}`, (_req, res) => json(res, 200, PASSPORT));
-		const credential = { type: new ApptenticateApi(), data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken: '' } };
+		const credential = {
+			type: new ApptenticateApi(),
+			data: { baseUrl: vendor.url, username: 'ops', password: 'pw', accessToken: '' },
+		};
 		let reads = 0;
 		const context = baseContext({
 			items: Array.from({ length: 6 }, () => binaryItem({ front: makeJpeg('front') })),
-			parameters: { documentType: 'passport', frontImageProperty: 'front', validateSides: false, options: {} },
+			parameters: {
+				documentType: 'passport',
+				frontImageProperty: 'front',
+				validateSides: false,
+				options: {},
+			},
 			credential,
 		});
 		const getCredentials = context.getCredentials;
@@ -253,7 +366,9 @@ describe('one login per account and token lifetime', () => {
 			reads++;
 			return await getCredentials(type);
 		};
-		const [output] = (await new ApptenticateOcr().execute.call(context as never)) as Array<Array<{ json: IDataObject }>>;
+		const [output] = (await new ApptenticateOcr().execute.call(context as never)) as Array<
+			Array<{ json: IDataObject }>
+		>;
 		expect(output).toHaveLength(6);
 		expect(reads).toBe(1);
 		expect(vendor.count(TOKEN)).toBe(1);
@@ -274,11 +389,19 @@ describe('one login per account and token lifetime', () => {
 	it('a caller holding a token another request already replaced gets the new one without logging in', async () => {
 		const url = `${vendor.url}${TOKEN}`;
 		const fresh = await obtainAccessToken({ httpRequest } as never, { accessToken: '' }, spec(url));
-		const stale = await obtainAccessToken({ httpRequest } as never, { accessToken: 'older-token' }, spec(url));
+		const stale = await obtainAccessToken(
+			{ httpRequest } as never,
+			{ accessToken: 'older-token' },
+			spec(url),
+		);
 		expect(stale).toEqual(fresh);
 		expect(vendor.count(TOKEN)).toBe(1);
 		// The holder of the current token met a 401: it is replaced.
-		await obtainAccessToken({ httpRequest } as never, { accessToken: fresh.accessToken }, spec(url));
+		await obtainAccessToken(
+			{ httpRequest } as never,
+			{ accessToken: fresh.accessToken },
+			spec(url),
+		);
 		expect(vendor.count(TOKEN)).toBe(2);
 	});
 
@@ -293,7 +416,9 @@ describe('one login per account and token lifetime', () => {
 	});
 
 	it(`a refused login is not tried again for ${REFUSED_LOGIN_PAUSE_MS / 1000} s, but a corrected password is`, async () => {
-		vendor.routes.set(`POST ${TOKEN}`, (_req, res) => json(res, 401, { detail: 'No active account found' }));
+		vendor.routes.set(`POST ${TOKEN}`, (_req, res) =>
+			json(res, 401, { detail: 'No active account found' }),
+		);
 		const url = `${vendor.url}${TOKEN}`;
 		for (let i = 0; i < 3; i++) {
 			await expect(obtainAccessToken({ httpRequest } as never, {}, spec(url))).rejects.toThrow(
@@ -301,12 +426,15 @@ describe('one login per account and token lifetime', () => {
 			);
 		}
 		expect(vendor.count(TOKEN)).toBe(1);
-		await expect(obtainAccessToken({ httpRequest } as never, {}, spec(url, 'corrected'))).rejects.toThrow();
+		await expect(
+			obtainAccessToken({ httpRequest } as never, {}, spec(url, 'corrected')),
+		).rejects.toThrow();
 		expect(vendor.count(TOKEN)).toBe(2);
 	});
 
 	it("a token is kept no longer than its JWT's exp, else the answer's expiresIn, else the vendor's lifetime", () => {
-		const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+		const jwt = (claims: object) =>
+			`h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
 		expect(tokenExpiry(jwt({ exp: 2_000_000_000 }), {}, 300, 0)).toBe(2_000_000_000_000);
 		expect(tokenExpiry('opaque', { expiresIn: 3600 }, 300, 1000)).toBe(1000 + 3_600_000);
 		expect(tokenExpiry('opaque', {}, 300, 1000)).toBe(1000 + 300_000);
