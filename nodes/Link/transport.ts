@@ -120,16 +120,18 @@ export async function linkRequest(
 	link: LinkContext,
 	method: IHttpRequestMethods,
 	target: string,
-	body: IDataObject | undefined,
+	body: IDataObject | Buffer | undefined,
 	subject: CallSubject = {},
 ): Promise<unknown> {
 	const url = /^https?:\/\//i.test(target)
 		? target
 		: `${link.baseUrl}/${target.replace(/^\/+/, '')}`;
+	// a Buffer body is JSON already (jsonBody)
+	const headers = Buffer.isBuffer(body) ? { 'Content-Type': 'application/json' } : undefined;
 	return await authenticatedRequest<unknown>(
 		LINK,
 		link,
-		{ method, url, body, json: true, idempotent: subject.idempotent ?? method === 'GET' },
+		{ method, url, body, headers, json: true, idempotent: subject.idempotent ?? method === 'GET' },
 		(failure) => linkError(link.ctx, failure, subject),
 	);
 }

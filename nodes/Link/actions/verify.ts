@@ -6,6 +6,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import { jsonBody } from '../../shared/jsonBody';
 import { readImage, readImageParameter } from '../../shared/binaryImage';
 import type { ImageRules } from '../../shared/binaryImage';
 import { includeRawOption } from '../../shared/descriptions';
@@ -146,10 +147,16 @@ export async function verifyItem(
 	const mapping = fieldMapping(ctx, itemIndex, options);
 	const body = await buildVerifyBody(ctx, itemIndex, options);
 	const requestId = body.id as string;
-	const answer = await linkRequest(link, 'POST', '/identity/verify', body, {
-		itemIndex,
-		requestId,
-	});
+	const answer = await linkRequest(
+		link,
+		'POST',
+		'/identity/verify',
+		jsonBody(body, ['content', 'faceImage']),
+		{
+			itemIndex,
+			requestId,
+		},
+	);
 	if (!isObject(answer) || !isObject(answer.idVerification)) {
 		throw unexpectedAnswer(ctx, 'identity verification', { itemIndex, requestId });
 	}
