@@ -44,15 +44,6 @@ export const testNode: INode = {
 	parameters: {},
 };
 
-function resolveTemplate(template: unknown, credentials: ICredentialDataDecryptedObject): unknown {
-	if (typeof template !== 'string' || !template.startsWith('=')) return template;
-	return template
-		.slice(1)
-		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) =>
-			String(credentials[name] ?? ''),
-		);
-}
-
 export interface SentRequest {
 	method: string;
 	url: URL;
@@ -165,20 +156,11 @@ export function authenticatedRequester(
 			Object.assign(credential.data, extra);
 		};
 		const send = async () => {
-			// n8n calls a function-form authenticate with a copy of the request options.
-			if (typeof type.authenticate === 'function') {
-				return await httpRequest(
-					await type.authenticate(data, { ...options, headers: { ...(options.headers ?? {}) } }),
-				);
-			}
-			const authentication = (type.authenticate ?? {}) as {
-				properties?: { headers?: IDataObject };
-			};
-			const headers = { ...(options.headers ?? {}) } as IDataObject;
-			for (const [key, value] of Object.entries(authentication.properties?.headers ?? {})) {
-				headers[key] = resolveTemplate(value, data) as string;
-			}
-			return await httpRequest({ ...options, headers });
+			// n8n calls the credentials' function-form authenticate with a copy of the request options.
+			if (typeof type.authenticate !== 'function') return await httpRequest(options);
+			return await httpRequest(
+				await type.authenticate(data, { ...options, headers: { ...(options.headers ?? {}) } }),
+			);
 		};
 		try {
 			if (expirable && !data[expirable]) await refresh();
