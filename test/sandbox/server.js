@@ -228,7 +228,7 @@ function startSandbox(userOptions = {}) {
 				req.socket.destroy();
 				return;
 			}
-			if (fault.kind === 'latency') await timers.sleep(fault.ms);
+			if (fault.kind === 'latency') holdAnswer(res, entry.t + fault.ms);
 			else if (fault.kind === 'redirect') {
 				// `location` as given: absolute (another port, another host) or a path on the sandbox
 				entry.location = fault.location;
@@ -293,6 +293,21 @@ function startSandbox(userOptions = {}) {
 			return result;
 		};
 		res.on('close', settle);
+	}
+
+	/**
+	 * A latency fault: the call is handled at once and its answer sent `until` (epoch ms), so that
+	 * the vendor's whole time for the call, from its arrival to its answer, is the fault's `ms`
+	 * (reading, parsing and handling the body are part of it, as at a real vendor).
+	 */
+	function holdAnswer(res, until) {
+		const end = res.end;
+		res.end = function endLater(...args) {
+			const wait = until - Date.now();
+			if (wait <= 0) return end.apply(this, args);
+			timers.later(wait, () => end.apply(this, args));
+			return this;
+		};
 	}
 
 	/** "did you mean ...?" for a path that is one trailing slash away from a route. */
