@@ -14,9 +14,11 @@
  *        runs and of their node-disabled baseline, in DIR/<workflow>/ (test/bench/profile-summary.js)
  *
  * Times are the node's own, from n8n's run data (start of its first run to the end of its
- * last), not `n8n execute`'s wall time with its start-up. CPU and peak RSS are those of the
+ * last), not `n8n execute`'s wall time with its start-up. The timed node runs after a warm-up
+ * branch (WARMUP items through a copy of it), as in a long-running n8n. CPU is that of the
  * processes working in this instance's user folder (`n8n execute` and its children, read from
- * /proc), minus the same workflow with the KYC node disabled, so per item they are the node's.
+ * /proc) while the timed node ran; peak RSS is theirs over the run, minus the same workflow
+ * with the timed node disabled.
  * A mid-batch expiry expires every token once half of the batch's vendor calls were accepted by the
  * sandbox (it runs in this process); logins per expiry are the logins that follow it.
  */
@@ -317,12 +319,19 @@ function httpWorkflow(id, concurrency, style) {
 	);
 }
 
-/** From the first run's start to the last run's end of a node, in ms (n8n's run data). */
-function nodeMs(execution, name) {
+/** [start of a node's first run, end of its last run], epoch ms (n8n's run data). */
+function nodeWindow(execution, name) {
 	const runs = execution.nodeRuns(name);
-	if (!runs.length) return NaN;
-	const start = Math.min(...runs.map((r) => r.startTime));
-	const end = Math.max(...runs.map((r) => r.startTime + r.executionTime));
+	if (!runs.length) return [NaN, NaN];
+	return [
+		Math.min(...runs.map((r) => r.startTime)),
+		Math.max(...runs.map((r) => r.startTime + r.executionTime)),
+	];
+}
+
+/** From the first run's start to the last run's end of a node, in ms. */
+function nodeMs(execution, name) {
+	const [start, end] = nodeWindow(execution, name);
 	return end - start;
 }
 
@@ -344,10 +353,12 @@ const CLOCK_TICKS = 100; // USER_HZ, 100 on Linux whatever the kernel's HZ
 
 /**
  * Peak RSS (MB, the sum of the processes' high-water marks) and CPU seconds (user + system)
- * of the processes working in `folder` while `promise` runs, sampled from /proc every 50 ms.
+ * of the processes working in `folder` while `promise` runs, sampled from /proc every 50 ms;
+ * `cpuBetween(start, end)` is their CPU seconds between two instants (epoch ms) of the run.
  */
 async function measured(folder, promise) {
 	const seen = new Map(); // pid -> { cpu, hwmKb }
+	const timeline = []; // { t, cpu }: the processes' CPU seconds so far, at each sample
 	const sample = () => {
 		for (const pid of processesIn(folder)) {
 			try {
@@ -363,6 +374,14 @@ async function measured(folder, promise) {
 				// exited between the two reads: its last sample stands
 			}
 		}
+		timeline.push({ t: Date.now(), cpu: [...seen.values()].reduce((sum, v) => sum + v.cpu, 0) });
+	};
+	/** CPU seconds so far at `t`, interpolated between the samples around it. */
+	const cpuAt = (t) => {
+		const after = timeline.findIndex((point) => point.t >= t);
+		if (after <= 0) return after === 0 ? timeline[0].cpu : timeline[timeline.length - 1].cpu;
+		const [a, b] = [timeline[after - 1], timeline[after]];
+		return a.cpu + ((b.cpu - a.cpu) * (t - a.t)) / (b.t - a.t);
 	};
 	const timer = setInterval(sample, 50);
 	try {
@@ -372,6 +391,7 @@ async function measured(folder, promise) {
 			result,
 			peakMb: Math.round(values.reduce((sum, v) => sum + v.hwmKb, 0) / 1024),
 			cpuSeconds: values.reduce((sum, v) => sum + v.cpu, 0),
+			cpuBetween: (start, end) => cpuAt(end) - cpuAt(start),
 		};
 	} finally {
 		clearInterval(timer);
@@ -494,7 +514,7 @@ async function main() {
 				expiry?.stop();
 				if (profile) delete env.n8n.extraEnv.NODE_OPTIONS;
 			}
-			const { result: execution, peakMb, cpuSeconds } = measurement;
+			const { result: execution, peakMb, cpuSeconds, cpuBetween } = measurement;
 			const counters = env.sandbox.counters();
 			if (process.env.KYC_BENCH_DUMP)
 				fs.writeFileSync(
@@ -513,6 +533,8 @@ async function main() {
 			return {
 				ok,
 				ms: nodeMs(execution, outputNode),
+				// n8n's CPU while the timed node ran (its first run's start to its last run's end)
+				nodeCpuSeconds: cpuBetween(...nodeWindow(execution, outputNode)),
 				logins: env.sandbox.requests
 					.slice(mark)
 					.filter((r) => r.vendor === VENDOR[kind] && r.route === 'token').length,
@@ -566,13 +588,9 @@ async function main() {
 		}
 
 		for (const kind of nodes) {
-			// n8n's start-up CPU varies by a second or more between runs: medians on both sides
 			const baseRuns = [];
 			for (let i = 0; i < repeat; i++) baseRuns.push(await run(`bench-${kind}-base`, kind));
-			const base = {
-				cpuSeconds: median(baseRuns.map((r) => r.cpuSeconds)),
-				peakMb: median(baseRuns.map((r) => r.peakMb)),
-			};
+			const base = { peakMb: median(baseRuns.map((r) => r.peakMb)) };
 			const rows = [];
 			for (const c of CONCURRENCIES) {
 				const limit =
@@ -580,13 +598,19 @@ async function main() {
 				const own = [];
 				const ownCpu = [];
 				const http = [];
+				const httpCpu = [];
 				let last;
 				for (let i = 0; i < repeat; i++) {
-					if (kind === 'ocr') http.push((await run(`bench-http-loop-c${c}`, 'ocr')).ms);
+					if (kind === 'ocr') {
+						const loop = await run(`bench-http-loop-c${c}`, 'ocr');
+						http.push(loop.ms);
+						httpCpu.push(loop.nodeCpuSeconds);
+					}
 					last = await run(`bench-${kind}-c${c}`, kind);
 					own.push(last.ms);
-					ownCpu.push(last.cpuSeconds);
+					ownCpu.push(last.nodeCpuSeconds);
 				}
+				const perItem = (cpu) => `${((median(cpu) / N) * 1000).toFixed(1)} ms`;
 				// straight after the last run, whose token is still valid: the expiry is the batch's only
 				// one (after a sandbox reset the first calls meet a 401 too, and n8n renews only once per call)
 				const expiry = await run(`bench-${kind}-c${c}`, kind, { expire: true, keepSandbox: true });
@@ -604,11 +628,13 @@ async function main() {
 						`${seconds(limit)} s`,
 						`${last.vendorMs} ms`,
 						L > 0 || kind === 'progeny' ? `${Math.round((limit / t) * 100)} %` : 'n/a',
-						kind === 'ocr' ? `${seconds(h)} s (${(h / t).toFixed(2)}×)` : 'n/a',
+						kind === 'ocr'
+							? `${seconds(h)} s (${(h / t).toFixed(2)}×), CPU ${perItem(httpCpu)} per item`
+							: 'n/a',
 						kind === 'ocr' ? `${seconds(batching.ms)} s, ${batching.maxInFlight} in flight` : 'n/a',
 						`${last.logins}`,
 						`${expiryLogins}${expiry.ok ? '' : ' (items failed)'}`,
-						`${(((median(ownCpu) - base.cpuSeconds) / N) * 1000).toFixed(1)} ms`,
+						perItem(ownCpu),
 						`${last.maxInFlight}`,
 						`${last.peakMb} MB (${last.peakMb - base.peakMb >= 0 ? '+' : ''}${last.peakMb - base.peakMb})`,
 					].join(' | '),

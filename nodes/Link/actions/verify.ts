@@ -6,7 +6,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { jsonBody } from '../../shared/jsonBody';
+import { Base64Bytes, jsonBody } from '../../shared/jsonBody';
 import { readImage, readImageParameter } from '../../shared/binaryImage';
 import type { ImageRules } from '../../shared/binaryImage';
 import { includeRawOption } from '../../shared/descriptions';
@@ -91,6 +91,22 @@ async function optionalImage(
 		: await readImage(ctx, itemIndex, property, parameter.displayName, rules);
 }
 
+interface VerifyImage {
+	content: Base64Bytes;
+	faceImage?: Base64Bytes;
+}
+
+/** The documented `POST /identity/verify` body. */
+interface VerifyBody {
+	id: string;
+	images: VerifyImage[];
+	expeditorCountry: string;
+	certify: boolean;
+	certifyCallback: string;
+	manualVerification?: boolean;
+	manualVerificationCallback?: string;
+}
+
 /**
  * Builds the documented `POST /identity/verify` body from the item, checking everything first so
  * that a bad input fails here, naming the item and the field, and nothing is sent.
@@ -99,7 +115,7 @@ export async function buildVerifyBody(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	options: IDataObject,
-): Promise<IDataObject> {
+): Promise<VerifyBody> {
 	const item = `Item ${itemIndex + 1}`;
 	// An expression may give any text: only an ISO code is sent.
 	const country = checkCountryCode(readParameter(ctx, itemIndex, expeditorCountryProperty));
@@ -116,14 +132,14 @@ export async function buildVerifyBody(
 	const back = await optionalImage(ctx, itemIndex, backImageProperty, rules);
 	const face = await optionalImage(ctx, itemIndex, faceImageProperty, rules);
 
-	const first: IDataObject = { content: front.data.toString('base64') };
+	const first: VerifyImage = { content: new Base64Bytes(front.data) };
 	// LINK compares the face with the document when the first image carries it.
-	if (face) first.faceImage = face.data.toString('base64');
-	const images = back ? [first, { content: back.data.toString('base64') }] : [first];
+	if (face) first.faceImage = new Base64Bytes(face.data);
+	const images = back ? [first, { content: new Base64Bytes(back.data) }] : [first];
 
 	const requestId = readText(ctx, itemIndex, verifyRequestIdProperty) || randomUUID();
 	const certify = readParameter<boolean>(ctx, itemIndex, certifyProperty);
-	const body: IDataObject = {
+	const body: VerifyBody = {
 		id: requestId,
 		images,
 		expeditorCountry: country.code,
@@ -146,17 +162,11 @@ export async function verifyItem(
 	const options = readParameter<IDataObject>(ctx, itemIndex, verifyOptions);
 	const mapping = fieldMapping(ctx, itemIndex, options);
 	const body = await buildVerifyBody(ctx, itemIndex, options);
-	const requestId = body.id as string;
-	const answer = await linkRequest(
-		link,
-		'POST',
-		'/identity/verify',
-		jsonBody(body, ['content', 'faceImage']),
-		{
-			itemIndex,
-			requestId,
-		},
-	);
+	const requestId = body.id;
+	const answer = await linkRequest(link, 'POST', '/identity/verify', jsonBody(body), {
+		itemIndex,
+		requestId,
+	});
 	if (!isObject(answer) || !isObject(answer.idVerification)) {
 		throw unexpectedAnswer(ctx, 'identity verification', { itemIndex, requestId });
 	}
@@ -165,8 +175,8 @@ export async function verifyItem(
 		answer,
 		{
 			requestId,
-			expeditorCountry: body.expeditorCountry as string,
-			faceImage: (body.images as IDataObject[])[0].faceImage !== undefined,
+			expeditorCountry: body.expeditorCountry,
+			faceImage: body.images[0].faceImage !== undefined,
 			mapping,
 		},
 		readOption(options, includeRawOption) !== false,
