@@ -48,6 +48,8 @@ const CONCURRENCIES = option('concurrency', '1,5,10').split(',').map(Number);
 const CPU_PROFILE_DIR = process.env.KYC_BENCH_CPU_PROF;
 // peak memory must not grow with N: two batch sizes, N and 4 N when --items is given
 const MEMORY_COUNTS = args.includes('--items') ? [N, 4 * N] : [50, 200];
+// whether the extra memory follows Concurrency (copies per call in flight) or not (the GC's slack)
+const MEMORY_CONCURRENCIES = args.includes('--concurrency') ? CONCURRENCIES : [1, 5];
 const POLL_INTERVAL_S = 0.5;
 /** Items of the warm-up branch that runs before the timed node (see warmUp). */
 const WARMUP = 10;
@@ -233,7 +235,7 @@ function withWarmUp(workflow, timed) {
  * Not the package's credential: n8n 2.41.1 does not send a multipart body again after renewing
  * a stored token that met a 401, so the first call of each run would fail.
  */
-function httpWorkflow(id, concurrency, style) {
+function httpWorkflow(id, concurrency, style, { count = N, warm = true } = {}) {
 	const login = node(
 		'Login',
 		'n8n-nodes-base.httpRequest',
@@ -288,11 +290,11 @@ function httpWorkflow(id, concurrency, style) {
 				id,
 				name: `bench ${id}`,
 				active: false,
-				nodes: [login, ...imageNodes(N), http],
+				nodes: [login, ...imageNodes(count), http],
 				connections: chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'HTTP'),
 				settings: { executionOrder: 'v1' },
 			},
-			http,
+			warm ? http : null,
 		);
 	}
 	const loop = node(
@@ -307,7 +309,7 @@ function httpWorkflow(id, concurrency, style) {
 			id,
 			name: `bench ${id}`,
 			active: false,
-			nodes: [login, ...imageNodes(N), loop, http],
+			nodes: [login, ...imageNodes(count), loop, http],
 			connections: {
 				...chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'Loop'),
 				Loop: { main: [[], [{ node: 'HTTP', type: 'main', index: 0 }]] },
@@ -315,7 +317,7 @@ function httpWorkflow(id, concurrency, style) {
 			},
 			settings: { executionOrder: 'v1' },
 		},
-		http,
+		warm ? http : null,
 	);
 }
 
@@ -457,7 +459,10 @@ async function main() {
 		}
 		if (flag('memory')) {
 			for (const count of MEMORY_COUNTS) {
-				add(packageWorkflow(`bench-ocr-mem-${count}`, 'ocr', 5, count, { warm: false }));
+				for (const c of MEMORY_CONCURRENCIES) {
+					add(packageWorkflow(`bench-ocr-mem-${count}-c${c}`, 'ocr', c, count, { warm: false }));
+					add(httpWorkflow(`bench-http-mem-${count}-c${c}`, c, 'loop', { count, warm: false }));
+				}
 				add(
 					packageWorkflow(`bench-ocr-mem-${count}-base`, 'ocr', 5, count, {
 						disabled: true,
@@ -554,18 +559,22 @@ async function main() {
 
 		if (flag('memory')) {
 			const rows = [];
+			const extra = (r, base) => `${r.peakMb} MB (+${r.peakMb - base.peakMb})`;
 			for (const count of MEMORY_COUNTS) {
 				const base = await run(`bench-ocr-mem-${count}-base`, 'ocr', { count });
-				const r = await run(`bench-ocr-mem-${count}`, 'ocr', { count });
-				rows.push(
-					`| ${count} | ${imageKb} KB | ${base.peakMb} MB | ${r.peakMb} MB | ${r.peakMb - base.peakMb} MB |`,
-				);
+				for (const c of MEMORY_CONCURRENCIES) {
+					const r = await run(`bench-ocr-mem-${count}-c${c}`, 'ocr', { count });
+					const http = await run(`bench-http-mem-${count}-c${c}`, 'ocr', { count });
+					rows.push(
+						`| ${count} | ${c} | ${imageKb} KB | ${base.peakMb} MB | ${extra(r, base)} | ${extra(http, base)} |`,
+					);
+				}
 			}
 			console.log(
-				`\nn8n ${version}, Apptenticate OCR, Concurrency 5, images of ${imageKb} KB, ${L} ms per call\n`,
+				`\nn8n ${version}, Apptenticate OCR, images of ${imageKb} KB, ${L} ms per call\n`,
 			);
 			console.log(
-				'| N | Image | Peak RSS, node disabled | Peak RSS | Extra |\n| --- | --- | --- | --- | --- |',
+				'| N | Concurrency | Image | Peak RSS, node disabled | Peak RSS (extra MB) | HTTP Request, Loop Over Items of C (extra MB) |\n| --- | --- | --- | --- | --- | --- |',
 			);
 			console.log(rows.join('\n'));
 			return;
