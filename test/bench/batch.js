@@ -48,7 +48,7 @@ const CONCURRENCIES = option('concurrency', '1,5,10').split(',').map(Number);
 const CPU_PROFILE_DIR = process.env.KYC_BENCH_CPU_PROF;
 // peak memory must not grow with N: two batch sizes, N and 4 N when --items is given
 const MEMORY_COUNTS = args.includes('--items') ? [N, 4 * N] : [50, 200];
-// whether the extra memory follows Concurrency (copies per call in flight) or not (the GC's slack)
+// how the extra memory follows Concurrency (the image copies each call in flight holds)
 const MEMORY_CONCURRENCIES = args.includes('--concurrency') ? CONCURRENCIES : [1, 5];
 const POLL_INTERVAL_S = 0.5;
 /** Items of the warm-up branch that runs before the timed node (see warmUp). */
@@ -135,40 +135,6 @@ const chain = (...names) =>
 			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
 	);
 
-/**
- * A warm-up branch that n8n runs first (v1 order: above the timed branch): WARMUP items through a
- * copy of the timed node. The timed node then runs as in a long-running n8n, which has loaded and
- * compiled its code and holds a valid token, rather than as the first node of a fresh
- * `n8n execute` process. The warm-up's own first calls meet the token the sandbox refuses.
- */
-function warmUp(timed) {
-	const limit = {
-		...node(
-			'Warm-up Items',
-			'n8n-nodes-base.limit',
-			1,
-			{ maxItems: WARMUP },
-			timed.position[0] - 100,
-		),
-		position: [timed.position[0] - 100, -200],
-	};
-	const copy = {
-		...timed,
-		id: `${timed.id}-warm`,
-		name: 'Warm-up',
-		position: [timed.position[0], -200],
-	};
-	delete copy.disabled;
-	return {
-		nodes: [limit, copy],
-		connections: {
-			'Warm-up Items': { main: [[{ node: 'Warm-up', type: 'main', index: 0 }]] },
-		},
-		// Images feeds both branches
-		from: { node: 'Warm-up Items', type: 'main', index: 0 },
-	};
-}
-
 /** The KYC node of `kind` after N images; `disabled`: the same workflow without its work (the baseline). */
 function packageWorkflow(id, kind, concurrency, count = N, { disabled = false, warm = true } = {}) {
 	const parameters = {
@@ -213,18 +179,29 @@ function packageWorkflow(id, kind, concurrency, count = N, { disabled = false, w
 	);
 }
 
-/** `workflow` with a warm-up of `timed` fed by its Images node (none when `timed` is null). */
+/**
+ * `workflow` with a warm-up branch that n8n runs first (v1 order: above the timed branch):
+ * WARMUP items from its Images node through a copy of `timed` (none when `timed` is null). The
+ * timed node then runs as in a long-running n8n, which has loaded and compiled its code and holds
+ * a valid token, not as the first node of a fresh `n8n execute` process. The warm-up's own first
+ * calls meet the token the sandbox refuses.
+ */
 function withWarmUp(workflow, timed) {
 	if (!timed) return workflow;
-	const warm = warmUp(timed);
-	const images = workflow.connections.Images.main[0];
+	const [x] = timed.position;
+	const limit = node('Warm-up Items', 'n8n-nodes-base.limit', 1, { maxItems: WARMUP }, x - 100);
+	const copy = { ...timed, id: `${timed.id}-warm`, name: 'Warm-up' };
+	delete copy.disabled;
+	limit.position = [x - 100, -200];
+	copy.position = [x, -200];
+	const warmUpFeed = { node: limit.name, type: 'main', index: 0 };
 	return {
 		...workflow,
-		nodes: [...workflow.nodes, ...warm.nodes],
+		nodes: [...workflow.nodes, limit, copy],
 		connections: {
 			...workflow.connections,
-			...warm.connections,
-			Images: { main: [[warm.from, ...images]] },
+			[limit.name]: { main: [[{ node: copy.name, type: 'main', index: 0 }]] },
+			Images: { main: [[warmUpFeed, ...workflow.connections.Images.main[0]]] },
 		},
 	};
 }
@@ -521,11 +498,6 @@ async function main() {
 			}
 			const { result: execution, peakMb, cpuSeconds, cpuBetween } = measurement;
 			const counters = env.sandbox.counters();
-			if (process.env.KYC_BENCH_DUMP)
-				fs.writeFileSync(
-					path.join(process.env.KYC_BENCH_DUMP, `${id}.json`),
-					JSON.stringify(env.sandbox.requests.slice(mark)),
-				);
 			const outputNode = id.includes('-http-') ? 'HTTP' : 'KYC';
 			const items = execution.nodeRuns(outputNode).flatMap((r) => r.data?.main?.[0] ?? []);
 			const succeeded = items.filter((i) => !i.json.error).length;
