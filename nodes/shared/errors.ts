@@ -93,6 +93,26 @@ function parseBody(data: unknown): unknown {
 	return data;
 }
 
+/** The failure an HTTP error answer stands for (status 300 and up, as n8n returned it in full). */
+export function answerFailure(
+	statusCode: number,
+	headers: Record<string, unknown> | undefined,
+	body: unknown,
+): HttpFailure {
+	const header = (name: string) => {
+		const value = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+		return typeof value === 'string' ? value : undefined;
+	};
+	const retryAfter = Number(header('retry-after'));
+	return {
+		kind: 'answer',
+		status: statusCode,
+		body: parseBody(body),
+		retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+		location: header('location'),
+	};
+}
+
 /**
  * n8n wraps HTTP errors differently across versions (2.x: NodeApiError with the axios error as
  * cause; 1.x: no cause, the network code only in `httpCode`). This reads the same failure from

@@ -8,9 +8,9 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 import { requestTimeoutOption, retryUncertainOption } from './descriptions';
-import { readHttpFailure } from './errors';
+import { answerFailure, readHttpFailure } from './errors';
 import type { HttpFailure } from './errors';
-import { tokenDueForRenewal, trimUrl } from './tokenCredential';
+import { forgetRefusedToken, tokenDueForRenewal, trimUrl } from './tokenCredential';
 import { waitUnlessCancelled } from './wait';
 
 const MAX_RETRIES = 2;
@@ -117,22 +117,22 @@ interface FullResponse {
 	body: unknown;
 }
 
-function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	const value = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
-	return typeof value === 'string' ? value : undefined;
-}
-
 export type VendorRequest = IHttpRequestOptions & {
 	/** A look-up that changes nothing at the vendor (task status, certificate, ping): safe to send again. */
 	idempotent?: boolean;
 };
 
 /**
- * One authenticated call through n8n's request helper, so that the credential obtains, stores
- * and refreshes its token (one login per account: see tokenCredential.ts). The token only goes
- * to the credential's own address: another address is refused before anything is sent, and a
- * redirect is only followed on the same address. Any failure goes to `toError`, which turns it
- * into the vendor's explained NodeApiError.
+ * One authenticated call through n8n's request helper, so that the credential obtains and stores
+ * its token (one login per account: see tokenCredential.ts). n8n returns every answer in full
+ * and this function reads the status itself:
+ * - a 401 (the vendor refused the token before doing anything) empties the token, so that n8n
+ *   logs in (once, shared with the other calls in flight), and sends the call again, once. n8n's
+ *   own 401 handling is not used: 2.41.1 walks a Buffer body byte by byte there (about 80 MB of
+ *   garbage for a 2 MB image) and 1.x drops the answer's headers from its errors;
+ * - the token only goes to the credential's own address: another address is refused before
+ *   anything is sent, and a redirect is only followed on the same address.
+ * Any failure goes to `toError`, which turns it into the vendor's explained NodeApiError.
  */
 export async function authenticatedRequest<T = unknown>(
 	api: VendorApi,
@@ -146,8 +146,11 @@ export async function authenticatedRequest<T = unknown>(
 		...request,
 		timeout: timeoutMs,
 		disableFollowRedirect: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
 	};
 	let redirects = 0;
+	let refusedToken: string | undefined;
 	for (let attempt = 0; ; ) {
 		if (!isSameOrigin(options.url, baseUrl)) {
 			throw toError({
@@ -156,72 +159,59 @@ export async function authenticatedRequest<T = unknown>(
 			});
 		}
 		// Each call gets its own copy, which n8n updates when it logs in; the token it ends with is
-		// the one the next calls start from. A token near its end is renewed before it is sent.
+		// the one the next calls start from. A token near its end, or refused, is replaced before
+		// it is sent: an empty token makes n8n log in.
 		const shared = connection.credentials.data ?? {};
 		const held = String(shared.accessToken ?? '');
-		const data = { ...shared, accessToken: tokenDueForRenewal(held) ? '' : held };
-		const send = async (sent: IHttpRequestOptions) =>
-			await (ctx.helpers as IExecuteFunctions['helpers']).httpRequestWithAuthentication.call(
-				ctx as IExecuteFunctions,
-				api.credentialType,
-				sent,
-				{ credentialsDecrypted: { ...connection.credentials, data } },
-			);
+		const replace = held === refusedToken || tokenDueForRenewal(held);
+		const data = { ...shared, accessToken: replace ? '' : held };
+		let failure: HttpFailure;
 		try {
-			return (await send(options)) as T;
+			const answer = (await (
+				ctx.helpers as IExecuteFunctions['helpers']
+			).httpRequestWithAuthentication.call(ctx as IExecuteFunctions, api.credentialType, options, {
+				credentialsDecrypted: { ...connection.credentials, data },
+			})) as FullResponse;
+			if (answer.statusCode < 300) return answer.body as T;
+			failure = answerFailure(answer.statusCode, answer.headers, answer.body);
 		} catch (error) {
-			let failure = readHttpFailure(error);
-			if (isRedirect(failure.status) && !failure.location && idempotent) {
-				// n8n 1.x drops the answer's headers from its error, so the Location is lost: a
-				// look-up is asked again for the full answer (status and headers, no error).
-				try {
-					const full = (await send({
-						...options,
-						returnFullResponse: true,
-						ignoreHttpStatusErrors: true,
-					})) as FullResponse;
-					if (full.statusCode < 300) return full.body as T;
-					failure = {
-						kind: 'answer',
-						status: full.statusCode,
-						body: full.body,
-						location: headerOf(full.headers, 'location'),
-					};
-				} catch (again) {
-					failure = readHttpFailure(again);
-				}
-			}
-			if (isRedirect(failure.status) && failure.location && redirects < MAX_REDIRECTS) {
-				// Followed by hand so that the token never travels to another address (n8n's own
-				// redirect handling re-sends it there).
-				redirects++;
-				const keepsMethod = failure.status === 307 || failure.status === 308;
-				options = keepsMethod
-					? { ...options, url: new URL(failure.location, options.url).href }
-					: {
-							...options,
-							url: new URL(failure.location, options.url).href,
-							method: 'GET',
-							body: undefined,
-						};
-				continue;
-			}
-			const delay = retryDelayMs(failure, attempt++, retryUncertain);
-			if (delay === undefined) {
-				throw toError({
-					...failure,
-					timeoutMs,
-					uncertain:
-						!idempotent &&
-						(failure.kind === 'timeout' ||
-							failure.kind === 'dropped' ||
-							failure.status === 502 ||
-							failure.status === 504),
-				});
-			}
-			await waitUnlessCancelled(ctx, delay);
+			failure = readHttpFailure(error);
 		} finally {
 			if (data.accessToken && data.accessToken !== held) shared.accessToken = data.accessToken;
 		}
+		if (failure.status === 401 && refusedToken === undefined && data.accessToken) {
+			refusedToken = String(data.accessToken);
+			forgetRefusedToken(refusedToken);
+			continue;
+		}
+		if (isRedirect(failure.status) && failure.location && redirects < MAX_REDIRECTS) {
+			// Followed by hand so that the token never travels to another address (n8n's own
+			// redirect handling re-sends it there).
+			redirects++;
+			const keepsMethod = failure.status === 307 || failure.status === 308;
+			options = keepsMethod
+				? { ...options, url: new URL(failure.location, options.url).href }
+				: {
+						...options,
+						url: new URL(failure.location, options.url).href,
+						method: 'GET',
+						body: undefined,
+					};
+			continue;
+		}
+		const delay = retryDelayMs(failure, attempt++, retryUncertain);
+		if (delay === undefined) {
+			throw toError({
+				...failure,
+				timeoutMs,
+				uncertain:
+					!idempotent &&
+					(failure.kind === 'timeout' ||
+						failure.kind === 'dropped' ||
+						failure.status === 502 ||
+						failure.status === 504),
+			});
+		}
+		await waitUnlessCancelled(ctx, delay);
 	}
 }

@@ -11,9 +11,9 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * The vendor's short-lived token. n8n fills it through preAuthentication, stores it with the
- * credential (so later executions and other workers reuse it), and calls preAuthentication
- * again when a request answers 401.
+ * The vendor's short-lived token. n8n fills it through preAuthentication when it is empty and
+ * stores it with the credential (so later executions and other workers reuse it). After a 401
+ * the package's request helper empties it and sends the call again (see http.ts).
  */
 export const accessTokenProperty: INodeProperties = {
 	displayName: 'Access Token',
@@ -92,8 +92,8 @@ interface StoredToken {
 const renewals = new Map<string, number>();
 
 /**
- * Tokens of this n8n process, by account. n8n calls preAuthentication once per request that met
- * a 401, so without this every request in flight at an expiry would log in again.
+ * Tokens of this n8n process, by account. Every request in flight at an expiry meets the 401 and
+ * asks for a token: without this, each would log in again.
  */
 const tokens = new Map<string, StoredToken>();
 const loginsInFlight = new Map<string, Promise<StoredToken>>();
@@ -261,6 +261,14 @@ async function logIn(
 		renewals.set(token, stored.renewAt);
 		return stored;
 	}
+}
+
+/**
+ * Forgets a token the vendor refused with a 401 (expired or revoked before its time), so that the
+ * next request of any execution logs in (once: see obtainAccessToken) instead of sending it again.
+ */
+export function forgetRefusedToken(token: string): void {
+	for (const [key, stored] of tokens) if (stored.token === token) tokens.delete(key);
 }
 
 /**

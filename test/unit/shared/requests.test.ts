@@ -215,10 +215,11 @@ describe("the token goes only to the credential's address", () => {
 	});
 });
 
-describe("n8n 1.x: an HTTP error without the answer's headers", () => {
+describe("n8n 1.x's errors without the answer's headers do not matter: answers are read in full", () => {
 	/**
 	 * n8n 1.x's NodeApiError drops its cause (the axios error): a 3xx error keeps its status in
-	 * `httpCode` and loses the Location. Found in real n8n 1.123.81 by test/e2e/requests.e2e.js.
+	 * `httpCode` and loses the Location (found in real n8n 1.123.81 by test/e2e/requests.e2e.js).
+	 * The request helper asks n8n for every answer in full, so no call is sent again to read it.
 	 */
 	function n8n1Connection(): VendorConnection {
 		const httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions) => {
@@ -257,13 +258,13 @@ describe("n8n 1.x: an HTTP error without the answer's headers", () => {
 			toError,
 		);
 
-	it('a look-up redirected on the same address is asked again for its Location, then followed with the token', async () => {
+	it('a look-up redirected on the same address is followed with the token, asked once', async () => {
 		vendor.routes.set('GET /status/', (_req, res) =>
 			res.writeHead(302, { location: '/status-moved/' }).end(),
 		);
 		vendor.routes.set('GET /status-moved/', (_req, res) => json(res, 200, { ready: true }));
 		await expect(lookUp('GET', true)).resolves.toEqual({ ready: true });
-		expect(vendor.count('/status/')).toBe(2);
+		expect(vendor.count('/status/')).toBe(1);
 		expect(vendor.received.find((r) => r.path === '/status-moved/')?.authorization).toBe(
 			'Bearer token-1',
 		);
@@ -283,14 +284,25 @@ describe("n8n 1.x: an HTTP error without the answer's headers", () => {
 		);
 	});
 
-	it('a billed call answered with a redirect is not sent again to read it', async () => {
+	it('a billed call answered 303 is sent once, and its answer fetched at the Location', async () => {
 		vendor.routes.set('POST /status/', (_req, res) =>
-			res.writeHead(302, { location: '/status-moved/' }).end(),
+			res.writeHead(303, { location: '/status-moved/' }).end(),
+		);
+		vendor.routes.set('GET /status-moved/', (_req, res) => json(res, 200, { ready: true }));
+		await expect(lookUp('POST', false)).resolves.toEqual({ ready: true });
+		expect(vendor.count('/status/')).toBe(1);
+	});
+
+	it('an error answer keeps its status, body and Retry-After', async () => {
+		vendor.routes.set('POST /status/', (_req, res) =>
+			json(res, 400, { error_code: 7 }, { 'retry-after': '3' }),
 		);
 		const error = await lookUp('POST', false).catch((caught: { failure: HttpFailure }) => caught);
 		expect((error as { failure: HttpFailure }).failure).toMatchObject({
 			kind: 'answer',
-			status: 302,
+			status: 400,
+			body: { error_code: 7 },
+			retryAfterSeconds: 3,
 		});
 		expect(vendor.count('/status/')).toBe(1);
 	});
@@ -311,6 +323,45 @@ describe('one login per account and token lifetime', () => {
 		const output = await ocr(10, { concurrency: 10 }, 'expired-token');
 		expect(vendor.count(TOKEN)).toBe(1);
 		expect(output.map((item) => item.json.documentNumber)).toEqual(Array(10).fill('PA123'));
+	});
+
+	it('a 401 costs one login and one more send; a second 401 fails the item, with no third send', async () => {
+		vendor.routes.set(`POST ${OCR}`, (_req, res) => json(res, 401, { detail: 'Token revoked' }));
+		const [item] = await ocr(1, {}, 'stored-token');
+		expect(vendor.count(OCR)).toBe(2);
+		expect(vendor.count(TOKEN)).toBe(1);
+		expect(vendor.received.filter((r) => r.path === OCR).map((r) => r.authorization)).toEqual([
+			'Bearer stored-token',
+			'Bearer token-1',
+		]);
+		expect(item.json.error).toMatchObject({
+			message: expect.stringContaining('the credentials were refused'),
+		});
+	});
+
+	it('a token refused with a 401 is forgotten: a new login replaces it, and later executions share that one', async () => {
+		let revoked = false;
+		vendor.routes.set(`POST ${TOKEN}`, (_req, res) =>
+			json(res, 200, { access: revoked ? 'token-2' : 'token-1', refresh: 'r' }),
+		);
+		vendor.routes.set(`POST ${OCR}`, (req, res) =>
+			req.headers.authorization === `Bearer ${revoked ? 'token-2' : 'token-1'}`
+				? json(res, 200, PASSPORT)
+				: json(res, 401, { detail: 'Token revoked' }),
+		);
+		await ocr(1);
+		revoked = true;
+		// A second execution still holding token-1 (read from the credential) meets the 401 once.
+		await ocr(1, {}, 'token-1');
+		const third = await ocr(1);
+		expect(third[0].json.documentNumber).toBe('PA123');
+		expect(vendor.count(TOKEN)).toBe(2);
+		expect(vendor.received.filter((r) => r.path === OCR).map((r) => r.authorization)).toEqual([
+			'Bearer token-1',
+			'Bearer token-1',
+			'Bearer token-2',
+			'Bearer token-2',
+		]);
 	});
 
 	it("with a stored token, no item waits for another item's vendor call", async () => {
