@@ -87,7 +87,7 @@ export async function apptenticatePost(
 	files: Record<string, ImageFile | undefined>,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const { body, contentType } = multipartBody(fields, files);
+	const { body, contentType } = await multipartBody(fields, files);
 	const { ctx, baseUrl } = apptenticate;
 	const url = /^https?:\/\//i.test(path) ? path : `${baseUrl}/${path.replace(/^\/+/, '')}`;
 	const answer = await authenticatedRequest<unknown>(

@@ -112,7 +112,7 @@ export async function uploadPassport(
 	itemIndex: number,
 ): Promise<string> {
 	// extend_data is sent every time: seed 004's 400 example says "This field is required."
-	const { body, contentType } = multipartBody(
+	const { body, contentType } = await multipartBody(
 		{ extend_data: extendData ? 'true' : 'false' },
 		{ passport_image: image },
 	);
@@ -177,6 +177,12 @@ function asBuffer(data: unknown): Buffer | undefined {
 	return undefined;
 }
 
+export interface Portrait {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
 /**
  * Downloads the cropped portrait Progeny points at. The bearer token goes only to the
  * credential's own origin: a portrait on any other host is fetched without credentials.
@@ -186,7 +192,7 @@ export async function downloadPortrait(
 	portraitUrl: string,
 	taskId: string,
 	itemIndex: number,
-): Promise<ImageFile> {
+): Promise<Portrait> {
 	const { ctx, baseUrl } = progeny;
 	let url: URL | undefined;
 	try {

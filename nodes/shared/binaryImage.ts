@@ -1,13 +1,19 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { readParameter } from './parameters';
 
 export type ImageFormat = 'jpeg' | 'png';
 
 export interface ImageFile {
-	data: Buffer;
 	fileName: string;
 	mimeType: string;
+	/** Size in bytes. */
+	size: number;
+	/**
+	 * The bytes, chunk by chunk, straight from n8n's binary store. They are read when the request
+	 * body is built (see `copyImage`), so that each image is in memory once: in its body.
+	 */
+	read: () => AsyncIterable<Buffer>;
 }
 
 export interface ImageRules {
@@ -37,6 +43,86 @@ export function detectFileType(data: Buffer): { name: string; format?: ImageForm
 	return SIGNATURES.find(({ bytes, offset = 0 }) =>
 		bytes.every((byte, index) => data[offset + index] === byte),
 	);
+}
+
+/** Chunks of n8n's binary store: 48 KB, a multiple of 3 bytes, for base64 in pieces. */
+const CHUNK_BYTES = 3 * 16 * 1024;
+const CHUNK_BASE64 = (CHUNK_BYTES / 3) * 4;
+
+type StoredImage = Pick<ImageFile, 'size' | 'read'> & { head: Buffer };
+
+/**
+ * Finds an image's first bytes and size without reading it whole. In n8n's filesystem and S3
+ * modes the item holds an id, and the store gives the size and a stream; in memory mode the
+ * item holds base64, decoded a chunk at a time.
+ */
+async function storedImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	meta: IBinaryData,
+): Promise<StoredImage> {
+	const { helpers } = ctx;
+	if (!meta.id) {
+		const base64 = meta.data;
+		return {
+			head: Buffer.from(base64.slice(0, 24), 'base64'),
+			size: Buffer.byteLength(base64, 'base64'),
+			read: async function* () {
+				for (let start = 0; start < base64.length; start += CHUNK_BASE64) {
+					yield Buffer.from(base64.slice(start, start + CHUNK_BASE64), 'base64');
+				}
+			},
+		};
+	}
+	const id = meta.id;
+	const { fileSize } = await helpers.getBinaryMetadata(id);
+	if (!Number.isSafeInteger(fileSize)) {
+		// no size on record: read it whole, as n8n's own nodes do
+		const data = await helpers.getBinaryDataBuffer(itemIndex, property);
+		return {
+			head: data,
+			size: data.length,
+			read: async function* () {
+				yield data;
+			},
+		};
+	}
+	let head: Buffer = Buffer.alloc(0);
+	for await (const chunk of await helpers.getBinaryStream(id, 16)) {
+		head = chunk as Buffer;
+		break;
+	}
+	const changed = () =>
+		new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex + 1}: the file in "${property}" changed while it was read`,
+			{
+				itemIndex,
+				description: `n8n's binary data store gave another size than the ${fileSize} bytes on record.`,
+			},
+		);
+	return {
+		head,
+		size: fileSize,
+		// exactly `size` bytes, or an error: a body of the wrong length is never sent
+		read: async function* () {
+			let total = 0;
+			for await (const chunk of await helpers.getBinaryStream(id, CHUNK_BYTES)) {
+				total += (chunk as Buffer).length;
+				if (total > fileSize) throw changed();
+				yield chunk as Buffer;
+			}
+			if (total !== fileSize) throw changed();
+		},
+	};
+}
+
+/** Copies an image into a request body at `offset`; returns the offset after it. */
+export async function copyImage(image: ImageFile, body: Buffer, offset: number): Promise<number> {
+	let end = offset;
+	for await (const chunk of image.read()) end += chunk.copy(body, end);
+	return end;
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG' };
@@ -83,11 +169,11 @@ export async function readImage(
 			},
 		);
 	}
-	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	const type = detectFileType(data);
+	const { head, size, read } = await storedImage(ctx, itemIndex, property, meta);
+	const type = detectFileType(head);
 	if (!type?.format || !rules.formats.includes(type.format)) {
 		const accepted = rules.formats.map((format) => FORMAT_NAMES[format]).join(' or ');
-		const found = type ? `a ${type.name} file` : data.length === 0 ? 'empty' : 'not an image';
+		const found = type ? `a ${type.name} file` : size === 0 ? 'empty' : 'not an image';
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`${item}: the file in "${property}" ("${fieldLabel}") is ${found}; ${rules.vendorName} accepts ${accepted} images only`,
@@ -98,14 +184,14 @@ export async function readImage(
 			},
 		);
 	}
-	if (rules.maxBytes !== undefined && data.length > rules.maxBytes) {
+	if (rules.maxBytes !== undefined && size > rules.maxBytes) {
 		const option = rules.maxBytesOption;
 		const limit = option
 			? `the node's limit ("${option}") is`
 			: `${rules.vendorName} accepts at most`;
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${item}: the image in "${property}" ("${fieldLabel}") is ${megabytes(data.length)}; ${limit} ${megabytes(rules.maxBytes)}`,
+			`${item}: the image in "${property}" ("${fieldLabel}") is ${megabytes(size)}; ${limit} ${megabytes(rules.maxBytes)}`,
 			{
 				itemIndex,
 				description: `Resize or compress the image before this node (for example with the Edit Image node)${option ? `, or raise "${option}" in the node's options` : ''}.`,
@@ -113,7 +199,8 @@ export async function readImage(
 		);
 	}
 	return {
-		data,
+		size,
+		read,
 		fileName: meta.fileName ?? `${property}.${type.format === 'jpeg' ? 'jpg' : 'png'}`,
 		mimeType: MIME_TYPES[type.format],
 	};

@@ -1,45 +1,53 @@
 import { randomBytes } from 'crypto';
+import type { ImageFile } from './binaryImage';
 
 const QUOTE = 0x22;
-/** 48 KB of bytes, 64 KB of base64: a string short-lived enough for V8's young generation. */
-const BASE64_CHUNK = 3 * 16 * 1024;
 
-/** Bytes that a JSON body (see jsonBody) carries as a base64 string. */
-export class Base64Bytes {
-	constructor(readonly data: Buffer) {}
+/** An image that a JSON body (see jsonBody) carries as a base64 string. */
+export class Base64Image {
+	constructor(readonly image: ImageFile) {}
 }
 
 /**
- * A JSON request body as one Buffer, with each Base64Bytes value written in as base64 straight
- * from its bytes. Given an object with base64 strings, axios runs JSON.stringify over it, which
- * scans every character of the images for escapes (about 1.5 ms per 100 KB image in the
- * benchmark's profile); and one base64 string per image lives as long as the call. Here no
- * image string is kept: the base64 is made and copied in chunks. n8n sends a Buffer body as is
- * and sends it again after a token refresh.
+ * A JSON request body as one Buffer of its final size, with each Base64Image written in as
+ * base64 straight from n8n's binary store, a chunk at a time. Given an object with base64
+ * strings, axios runs JSON.stringify over it, which scans every character of the images for
+ * escapes (about 1.5 ms per 100 KB image in the benchmark's profile); and the image's bytes
+ * and its base64 string would both live as long as the call. n8n sends a Buffer body as is,
+ * and the package sends it again after a refused token.
  */
-export function jsonBody(value: object): Buffer {
-	const images: Buffer[] = [];
+export async function jsonBody(value: object): Promise<Buffer> {
+	const images: ImageFile[] = [];
 	const marker = `kyc-image-${randomBytes(8).toString('hex')}-`;
 	const text = JSON.stringify(value, (_key, field: unknown) => {
-		if (!(field instanceof Base64Bytes)) return field;
-		images.push(field.data);
+		if (!(field instanceof Base64Image)) return field;
+		images.push(field.image);
 		return `${marker}${images.length - 1}`;
 	});
 	// the JSON around the images, then each image in its quotes, written into one Buffer
 	const segments = text.split(new RegExp(`"${marker}\\d+"`));
 	const size =
 		segments.reduce((sum, segment) => sum + Buffer.byteLength(segment), 0) +
-		images.reduce((sum, image) => sum + Math.ceil(image.length / 3) * 4 + 2, 0);
+		images.reduce((sum, image) => sum + Math.ceil(image.size / 3) * 4 + 2, 0);
 	const body = Buffer.allocUnsafe(size);
 	let offset = body.write(segments[0]);
-	images.forEach((image, index) => {
+	for (const [index, image] of images.entries()) {
 		body[offset++] = QUOTE;
-		for (let start = 0; start < image.length; start += BASE64_CHUNK) {
-			const chunk = image.toString('base64', start, Math.min(start + BASE64_CHUNK, image.length));
-			offset += body.write(chunk, offset, 'latin1');
-		}
+		offset = await writeBase64(image, body, offset);
 		body[offset++] = QUOTE;
 		offset += body.write(segments[index + 1], offset);
-	});
+	}
 	return body;
+}
+
+/** Writes an image as base64; a chunk's last 1 or 2 bytes wait for the next one. */
+async function writeBase64(image: ImageFile, body: Buffer, offset: number): Promise<number> {
+	let rest: Buffer = Buffer.alloc(0);
+	for await (const chunk of image.read()) {
+		const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % 3);
+		offset += body.write(bytes.toString('base64', 0, whole), offset, 'latin1');
+		rest = bytes.subarray(whole);
+	}
+	return offset + body.write(rest.toString('base64'), offset, 'latin1');
 }

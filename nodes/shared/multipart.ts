@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { copyImage } from './binaryImage';
 import type { ImageFile } from './binaryImage';
 
 export interface MultipartBody {
@@ -7,16 +8,17 @@ export interface MultipartBody {
 }
 
 /**
- * Serializes a multipart/form-data body into one Buffer. n8n re-sends a Buffer body after it
- * refreshes an expired token, while it does not replay FormData streams (see README); and one
- * Buffer.concat keeps a single copy of each image in memory.
+ * Serializes a multipart/form-data body into one Buffer of its final size, each image read
+ * straight into it: one copy of an image per call in flight. n8n sends a Buffer body as is, and
+ * the package sends it again after a refused token (see README); FormData streams are not
+ * replayed.
  */
-export function multipartBody(
+export async function multipartBody(
 	fields: Record<string, string | undefined>,
 	files: Record<string, ImageFile | undefined>,
-): MultipartBody {
+): Promise<MultipartBody> {
 	const boundary = `----n8nKycBoundary${randomBytes(12).toString('hex')}`;
-	const chunks: Buffer[] = [];
+	const parts: Array<Buffer | ImageFile> = [];
 	const head = (disposition: string, contentType?: string) =>
 		Buffer.from(
 			`--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n` +
@@ -26,16 +28,27 @@ export function multipartBody(
 	const quoted = (value: string) => `"${value.replace(/["\r\n\\]/g, '_')}"`;
 	for (const [name, value] of Object.entries(fields)) {
 		if (value === undefined) continue;
-		chunks.push(head(`name=${quoted(name)}`), Buffer.from(value), Buffer.from('\r\n'));
+		parts.push(head(`name=${quoted(name)}`), Buffer.from(`${value}\r\n`));
 	}
 	for (const [name, file] of Object.entries(files)) {
 		if (!file) continue;
-		chunks.push(
+		parts.push(
 			head(`name=${quoted(name)}; filename=${quoted(file.fileName)}`, file.mimeType),
-			file.data,
+			file,
 			Buffer.from('\r\n'),
 		);
 	}
-	chunks.push(Buffer.from(`--${boundary}--\r\n`));
-	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+	parts.push(Buffer.from(`--${boundary}--\r\n`));
+	const size = parts.reduce(
+		(sum, part) => sum + (Buffer.isBuffer(part) ? part.length : part.size),
+		0,
+	);
+	const body = Buffer.allocUnsafe(size);
+	let offset = 0;
+	for (const part of parts) {
+		offset = Buffer.isBuffer(part)
+			? offset + part.copy(body, offset)
+			: await copyImage(part, body, offset);
+	}
+	return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }

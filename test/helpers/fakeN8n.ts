@@ -195,6 +195,35 @@ export function binaryItem(
 	return { json, binary };
 }
 
+/** n8n's filesystem (and S3) mode: the bytes are kept apart from the item, under an id. */
+const binaryStore = new Map<string, { data: Buffer; fileSize: number }>();
+
+/**
+ * An item whose binary data is in the emulated store, as in n8n's filesystem mode. The store
+ * gives it out in chunks of `chunkSize`; `recordedSize` is the size its metadata claims.
+ */
+export function storedBinaryItem(
+	properties: Record<string, Buffer>,
+	{ recordedSize }: { recordedSize?: number } = {},
+): INodeExecutionData {
+	const binary: Record<string, IBinaryData> = {};
+	for (const [name, data] of Object.entries(properties)) {
+		const id = `filesystem-v2:workflows/1/executions/1/binary_data/${binaryStore.size + 1}`;
+		binaryStore.set(id, { data, fileSize: recordedSize ?? data.length });
+		binary[name] = { id, data: 'filesystem-v2', mimeType: 'image/jpeg', fileName: `${name}.jpg` };
+	}
+	return { json: {}, binary };
+}
+
+function storedBinary(id: string) {
+	const stored = binaryStore.get(id);
+	if (!stored) throw new Error(`No binary data ${id}`);
+	return stored;
+}
+
+/** The binary store's reads: every chunk handed out, by size (tests clear it). */
+export const binaryReads: number[] = [];
+
 function parameterGetter(parameters: Record<string, ParameterValue>) {
 	return (name: string, itemIndex: number, fallback?: unknown) => {
 		const path = name.split('.');
@@ -230,7 +259,22 @@ export function baseContext(setup: RunSetup) {
 			getBinaryDataBuffer: async (itemIndex: number, property: string) => {
 				const binary = setup.items[itemIndex]?.binary?.[property];
 				if (!binary) throw new Error(`No binary property ${property}`);
-				return Buffer.from(binary.data, 'base64');
+				if (!binary.id) return Buffer.from(binary.data, 'base64');
+				const { data } = storedBinary(binary.id);
+				binaryReads.push(data.length);
+				return data;
+			},
+			getBinaryMetadata: async (id: string) => ({ fileSize: storedBinary(id).fileSize }),
+			// a stream of chunks, as n8n's store gives (fs.createReadStream's highWaterMark)
+			getBinaryStream: async (id: string, chunkSize = 64 * 1024) => {
+				const { data } = storedBinary(id);
+				return (async function* () {
+					for (let start = 0; start < data.length; start += chunkSize) {
+						const chunk = Buffer.from(data.subarray(start, start + chunkSize));
+						binaryReads.push(chunk.length);
+						yield chunk;
+					}
+				})();
 			},
 			assertBinaryData: (itemIndex: number, property: string) => {
 				const binary = setup.items[itemIndex]?.binary?.[property];

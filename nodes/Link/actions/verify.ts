@@ -6,7 +6,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { Base64Bytes, jsonBody } from '../../shared/jsonBody';
+import { Base64Image, jsonBody } from '../../shared/jsonBody';
 import { readImage, readImageParameter } from '../../shared/binaryImage';
 import type { ImageRules } from '../../shared/binaryImage';
 import { includeRawOption } from '../../shared/descriptions';
@@ -92,8 +92,8 @@ async function optionalImage(
 }
 
 interface VerifyImage {
-	content: Base64Bytes;
-	faceImage?: Base64Bytes;
+	content: Base64Image;
+	faceImage?: Base64Image;
 }
 
 /** The documented `POST /identity/verify` body. */
@@ -132,10 +132,10 @@ export async function buildVerifyBody(
 	const back = await optionalImage(ctx, itemIndex, backImageProperty, rules);
 	const face = await optionalImage(ctx, itemIndex, faceImageProperty, rules);
 
-	const first: VerifyImage = { content: new Base64Bytes(front.data) };
+	const first: VerifyImage = { content: new Base64Image(front) };
 	// LINK compares the face with the document when the first image carries it.
-	if (face) first.faceImage = new Base64Bytes(face.data);
-	const images = back ? [first, { content: new Base64Bytes(back.data) }] : [first];
+	if (face) first.faceImage = new Base64Image(face);
+	const images = back ? [first, { content: new Base64Image(back) }] : [first];
 
 	const requestId = readText(ctx, itemIndex, verifyRequestIdProperty) || randomUUID();
 	const certify = readParameter<boolean>(ctx, itemIndex, certifyProperty);
@@ -163,7 +163,7 @@ export async function verifyItem(
 	const mapping = fieldMapping(ctx, itemIndex, options);
 	const body = await buildVerifyBody(ctx, itemIndex, options);
 	const requestId = body.id;
-	const answer = await linkRequest(link, 'POST', '/identity/verify', jsonBody(body), {
+	const answer = await linkRequest(link, 'POST', '/identity/verify', await jsonBody(body), {
 		itemIndex,
 		requestId,
 	});

@@ -2,7 +2,13 @@ import nock from 'nock';
 import { sleep } from 'n8n-workflow';
 import { ApptenticateOcr } from '../../../nodes/Apptenticate/ApptenticateOcr.node';
 import { APPTENTICATE_ERROR_CODES } from '../../../nodes/Apptenticate/errorCodes';
-import { binaryItem, runNode, sentRequests } from '../../helpers/fakeN8n';
+import {
+	binaryItem,
+	binaryReads,
+	runNode,
+	sentRequests,
+	storedBinaryItem,
+} from '../../helpers/fakeN8n';
 import { makeJpeg, makePng } from '../../helpers/images';
 import { formOf } from '../../helpers/multipart';
 import {
@@ -42,6 +48,41 @@ function run(
 beforeAll(() => nock.disableNetConnect());
 afterEach(resetHttp);
 afterAll(() => nock.enableNetConnect());
+
+describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 modes)", () => {
+	beforeEach(() => (binaryReads.length = 0));
+
+	it('each image is read in chunks straight into the body, and arrives whole', async () => {
+		const big = makeJpeg('big-front', 1024 * 1024 + 7);
+		tokenEndpoint();
+		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
+		await run({}, [storedBinaryItem({ front: big, back })]);
+		const form = formOf(requestsTo('/api/v3/ocr/')[0]);
+		expect(form.files.frontside.data.equals(big)).toBe(true);
+		expect(form.files.backside.data.equals(back)).toBe(true);
+		// no read of a whole image: 16 bytes for the file type, then chunks of at most 48 KB
+		expect(Math.max(...binaryReads)).toBeLessThanOrEqual(48 * 1024);
+	});
+
+	it('an image over the limit on record is refused without reading it', async () => {
+		const big = makeJpeg('big-front', 2 * 1024 * 1024 + 1);
+		const error = await run({}, [storedBinaryItem({ front: big, back })]).catch((e) => e);
+		expect(error.message).toBe(
+			'Item 1: the image in "front" ("Front Image Binary Field") is 2.0 MB; Apptenticate accepts at most 2.0 MB',
+		);
+		expect(binaryReads.reduce((sum, size) => sum + size, 0)).toBeLessThan(100);
+		expect(sentRequests).toHaveLength(0);
+	});
+
+	it('a file whose size is not the one on record is not sent', async () => {
+		tokenEndpoint();
+		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
+		const items = [storedBinaryItem({ front, back }, { recordedSize: front.length + 1 })];
+		const error = await run({}, items).catch((e) => e);
+		expect(error.message).toBe('Item 1: the file in "front" changed while it was read');
+		expect(requestsTo('/api/v3/ocr/')).toHaveLength(0);
+	});
+});
 
 describe('Apptenticate OCR: what is sent', () => {
 	it('Panamanian ID card: both images, document_type and return_id, with the bearer token', async () => {

@@ -2,7 +2,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 import { LinkVerify } from '../../../nodes/Link/LinkVerify.node';
 import type { CredentialSetup } from '../../helpers/fakeN8n';
-import { binaryItem, runNode, sentRequests } from '../../helpers/fakeN8n';
+import { binaryItem, runNode, sentRequests, storedBinaryItem } from '../../helpers/fakeN8n';
 import { makeJpeg, makePng } from '../../helpers/images';
 import {
 	BASE,
@@ -120,6 +120,20 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 		await run({ faceImageProperty: ' selfie ' });
 		expect(jsonOf('/identity/verify').images).toEqual([
 			{ content: b64(front), faceImage: b64(selfie) },
+		]);
+	});
+
+	it("images in n8n's binary store (filesystem mode) are written in as base64 whole", async () => {
+		// a size that is no multiple of 3 or of the store's chunk: the base64 joins show
+		const big = makeJpeg('big-front', 300_001);
+		tokenEndpoint();
+		verifyCall().reply(200, automaticAnswer());
+		await run({ backImageProperty: 'back', faceImageProperty: 'selfie' }, [
+			storedBinaryItem({ front: big, back, selfie }),
+		]);
+		expect(jsonOf('/identity/verify').images).toEqual([
+			{ content: b64(big), faceImage: b64(selfie) },
+			{ content: b64(back) },
 		]);
 	});
 
