@@ -52,9 +52,11 @@ const CHUNK_BASE64 = (CHUNK_BYTES / 3) * 4;
 type StoredImage = Pick<ImageFile, 'size' | 'read'> & { head: Buffer };
 
 /**
- * Finds an image's first bytes and size without reading it whole. In n8n's filesystem and S3
- * modes the item holds an id, and the store gives the size and a stream; in memory mode the
- * item holds base64, decoded a chunk at a time.
+ * Finds an image's first bytes and size without reading it whole where n8n's store allows it.
+ * - Memory mode (the item holds base64): decoded a chunk at a time.
+ * - Filesystem mode: the size on record, the first bytes, then the file in chunks.
+ * - Database and S3 modes: read whole, as n8n's own nodes do; their streams would fetch the
+ *   whole object again (database mode streams it from one Buffer anyway).
  */
 async function storedImage(
 	ctx: IExecuteFunctions,
@@ -63,7 +65,8 @@ async function storedImage(
 	meta: IBinaryData,
 ): Promise<StoredImage> {
 	const { helpers } = ctx;
-	if (!meta.id) {
+	const id = meta.id;
+	if (!id) {
 		const base64 = meta.data;
 		return {
 			head: Buffer.from(base64.slice(0, 24), 'base64'),
@@ -75,10 +78,11 @@ async function storedImage(
 			},
 		};
 	}
-	const id = meta.id;
-	const { fileSize } = await helpers.getBinaryMetadata(id);
-	if (!Number.isSafeInteger(fileSize)) {
-		// no size on record: read it whole, as n8n's own nodes do
+	// n8n's ids are "<mode>:<file id>"; filesystem mode is "filesystem" or "filesystem-v2"
+	const fileSize = id.startsWith('filesystem')
+		? (await helpers.getBinaryMetadata(id)).fileSize
+		: undefined;
+	if (fileSize === undefined || !Number.isSafeInteger(fileSize)) {
 		const data = await helpers.getBinaryDataBuffer(itemIndex, property);
 		return {
 			head: data,

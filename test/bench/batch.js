@@ -9,7 +9,8 @@
  *   node test/bench/batch.js [--version 2.41.1] [--items 200] [--latency 100] [--image-kb 100]
  *                            [--repeat 3] [--nodes ocr,link,progeny] [--task-ms 3000] [--quick]
  *                            [--concurrency 1,5,10]
- *   node test/bench/batch.js --memory [--image-kb 2048]     peak RSS at N = 50 and 200 (--items N: N and 4 N)
+ *   node test/bench/batch.js --memory [--image-kb 2048] [--repeat 1]
+ *        peak RSS at N = 50 and 200 (--items N: N and 4 N), with 2 MB images and with 100 KB ones
  *   KYC_BENCH_CPU_PROF=DIR node test/bench/batch.js ...     only V8 CPU profiles of the package
  *        runs and of their node-disabled baseline, in DIR/<workflow>/ (test/bench/profile-summary.js)
  *
@@ -41,7 +42,7 @@ const version = option('version', '2.41.1');
 const N = Number(option('items', quick ? 20 : 200));
 const L = Number(option('latency', 100));
 const imageKb = Number(option('image-kb', flag('memory') ? 2048 : 100));
-const repeat = Number(option('repeat', quick ? 1 : 3));
+const repeat = Number(option('repeat', quick || flag('memory') ? 1 : 3));
 const taskMs = Number(option('task-ms', 3000));
 const nodes = option('nodes', 'ocr,link,progeny').split(',');
 const CONCURRENCIES = option('concurrency', '1,5,10').split(',').map(Number);
@@ -51,6 +52,11 @@ const MEMORY_COUNTS = args.includes('--items') ? [N, 4 * N] : [50, 200];
 // how the extra memory follows Concurrency (the image copies each call in flight holds)
 const MEMORY_CONCURRENCIES = args.includes('--concurrency') ? CONCURRENCIES : [1, 5];
 const POLL_INTERVAL_S = 0.5;
+/**
+ * Memory runs also go with images of this size: what running the node costs whatever the image
+ * size, so that the rest is what the images cost.
+ */
+const SMALL_KB = 100;
 /** Items of the warm-up branch that runs before the timed node (see warmUp). */
 const WARMUP = 10;
 const imageFolder = writeImages();
@@ -82,11 +88,16 @@ const node = (name, type, typeVersion, parameters, x, extra = {}) => ({
 /** Three passport JPEGs of imageKb (sandbox markers PERSON=1..3) in a folder n8n may read. */
 function writeImages() {
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kyc-bench-images-'));
-	for (const person of [1, 2, 3])
+	for (const person of [1, 2, 3]) {
 		fs.writeFileSync(
 			path.join(folder, `person${person}.jpg`),
 			makeJpeg(`PERSON=${person}`, imageKb * 1024),
 		);
+		fs.writeFileSync(
+			path.join(folder, `person${person}-small.jpg`),
+			makeJpeg(`PERSON=${person}`, SMALL_KB * 1024),
+		);
+	}
 	return folder;
 }
 
@@ -94,10 +105,10 @@ function writeImages() {
  * Manual trigger → N cases → one JPEG each in binary property `front`, read from disk: images
  * in the items' JSON would be printed by `n8n execute` in every node's run data (megabytes).
  */
-function imageNodes(count) {
+function imageNodes(count, small = false) {
 	const cases = Array.from({ length: count }, (_, i) => ({
 		case: i,
-		file: path.join(imageFolder, `person${(i % 3) + 1}.jpg`),
+		file: path.join(imageFolder, `person${(i % 3) + 1}${small ? '-small' : ''}.jpg`),
 	}));
 	return [
 		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0),
@@ -136,7 +147,13 @@ const chain = (...names) =>
 	);
 
 /** The KYC node of `kind` after N images; `disabled`: the same workflow without its work (the baseline). */
-function packageWorkflow(id, kind, concurrency, count = N, { disabled = false, warm = true } = {}) {
+function packageWorkflow(
+	id,
+	kind,
+	concurrency,
+	count = N,
+	{ disabled = false, warm = true, small = false } = {},
+) {
 	const parameters = {
 		ocr: {
 			documentType: 'passport',
@@ -171,7 +188,7 @@ function packageWorkflow(id, kind, concurrency, count = N, { disabled = false, w
 			id,
 			name: `bench ${id}`,
 			active: false,
-			nodes: [...imageNodes(count), kyc],
+			nodes: [...imageNodes(count, small), kyc],
 			connections: chain('Start', 'Cases', 'Split Cases', 'Images', 'KYC'),
 			settings: { executionOrder: 'v1' },
 		},
@@ -436,16 +453,27 @@ async function main() {
 		}
 		if (flag('memory')) {
 			for (const count of MEMORY_COUNTS) {
+				for (const small of [false, true]) {
+					const size = small ? '-small' : '';
+					for (const c of MEMORY_CONCURRENCIES) {
+						add(
+							packageWorkflow(`bench-ocr-mem${size}-${count}-c${c}`, 'ocr', c, count, {
+								warm: false,
+								small,
+							}),
+						);
+					}
+					add(
+						packageWorkflow(`bench-ocr-mem${size}-${count}-base`, 'ocr', 5, count, {
+							disabled: true,
+							warm: false,
+							small,
+						}),
+					);
+				}
 				for (const c of MEMORY_CONCURRENCIES) {
-					add(packageWorkflow(`bench-ocr-mem-${count}-c${c}`, 'ocr', c, count, { warm: false }));
 					add(httpWorkflow(`bench-http-mem-${count}-c${c}`, c, 'loop', { count, warm: false }));
 				}
-				add(
-					packageWorkflow(`bench-ocr-mem-${count}-base`, 'ocr', 5, count, {
-						disabled: true,
-						warm: false,
-					}),
-				);
 			}
 		}
 		await env.n8n.importWorkflows(Object.values(flows));
@@ -530,23 +558,32 @@ async function main() {
 		};
 
 		if (flag('memory')) {
+			// peak RSS, median of the repetitions (runs of one workflow vary by 20-30 MB)
+			const peak = async (id, count) => {
+				const peaks = [];
+				for (let i = 0; i < repeat; i++) peaks.push((await run(id, 'ocr', { count })).peakMb);
+				return median(peaks);
+			};
+			const plus = (mb) => `${mb >= 0 ? '+' : ''}${mb} MB`;
 			const rows = [];
-			const extra = (r, base) => `${r.peakMb} MB (+${r.peakMb - base.peakMb})`;
 			for (const count of MEMORY_COUNTS) {
-				const base = await run(`bench-ocr-mem-${count}-base`, 'ocr', { count });
+				const base = await peak(`bench-ocr-mem-${count}-base`, count);
+				const smallBase = await peak(`bench-ocr-mem-small-${count}-base`, count);
 				for (const c of MEMORY_CONCURRENCIES) {
-					const r = await run(`bench-ocr-mem-${count}-c${c}`, 'ocr', { count });
-					const http = await run(`bench-http-mem-${count}-c${c}`, 'ocr', { count });
+					const own = (await peak(`bench-ocr-mem-${count}-c${c}`, count)) - base;
+					const small = (await peak(`bench-ocr-mem-small-${count}-c${c}`, count)) - smallBase;
+					const http = (await peak(`bench-http-mem-${count}-c${c}`, count)) - base;
+					const goal = Math.round((c * 3 * imageKb) / 1024);
 					rows.push(
-						`| ${count} | ${c} | ${imageKb} KB | ${base.peakMb} MB | ${extra(r, base)} | ${extra(http, base)} |`,
+						`| ${count} | ${c} | ${base} MB | ${plus(own)} | ${plus(small)} | ${plus(own - small)} (goal ${goal} MB) | ${plus(http)} |`,
 					);
 				}
 			}
 			console.log(
-				`\nn8n ${version}, Apptenticate OCR, images of ${imageKb} KB, ${L} ms per call\n`,
+				`\nn8n ${version}, Apptenticate OCR, ${L} ms per call, peak RSS over the same workflow with the node disabled, median of ${repeat}\n`,
 			);
 			console.log(
-				'| N | Concurrency | Image | Peak RSS, node disabled | Peak RSS (extra MB) | HTTP Request, Loop Over Items of C (extra MB) |\n| --- | --- | --- | --- | --- | --- |',
+				`| N | Concurrency | Peak RSS, node disabled (${imageKb} KB) | Package, ${imageKb} KB images | Package, ${SMALL_KB} KB images | What the ${imageKb} KB images add | HTTP Request, Loop Over Items of C, ${imageKb} KB |\n| --- | --- | --- | --- | --- | --- | --- |`,
 			);
 			console.log(rows.join('\n'));
 			return;

@@ -199,18 +199,18 @@ export function binaryItem(
 const binaryStore = new Map<string, { data: Buffer; fileSize: number }>();
 
 /**
- * An item whose binary data is in the emulated store, as in n8n's filesystem mode. The store
- * gives it out in chunks of `chunkSize`; `recordedSize` is the size its metadata claims.
+ * An item whose binary data is in the emulated store, as in n8n's filesystem mode (or `mode`,
+ * the prefix of n8n's binary data ids). `recordedSize` is the size its metadata claims.
  */
 export function storedBinaryItem(
 	properties: Record<string, Buffer>,
-	{ recordedSize }: { recordedSize?: number } = {},
+	{ recordedSize, mode = 'filesystem-v2' }: { recordedSize?: number; mode?: string } = {},
 ): INodeExecutionData {
 	const binary: Record<string, IBinaryData> = {};
 	for (const [name, data] of Object.entries(properties)) {
-		const id = `filesystem-v2:workflows/1/executions/1/binary_data/${binaryStore.size + 1}`;
+		const id = `${mode}:workflows/1/executions/1/binary_data/${binaryStore.size + 1}`;
 		binaryStore.set(id, { data, fileSize: recordedSize ?? data.length });
-		binary[name] = { id, data: 'filesystem-v2', mimeType: 'image/jpeg', fileName: `${name}.jpg` };
+		binary[name] = { id, data: mode, mimeType: 'image/jpeg', fileName: `${name}.jpg` };
 	}
 	return { json: {}, binary };
 }

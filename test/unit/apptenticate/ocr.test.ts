@@ -74,6 +74,16 @@ describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 mode
 		expect(sentRequests).toHaveLength(0);
 	});
 
+	it('database and S3 modes: each image is read whole, once, and arrives whole', async () => {
+		tokenEndpoint();
+		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
+		await run({}, [storedBinaryItem({ front, back }, { mode: 'database' })]);
+		const form = formOf(requestsTo('/api/v3/ocr/')[0]);
+		expect(form.files.frontside.data.equals(front)).toBe(true);
+		expect(form.files.backside.data.equals(back)).toBe(true);
+		expect(binaryReads).toEqual([front.length, back.length]);
+	});
+
 	it('a file whose size is not the one on record is not sent', async () => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
