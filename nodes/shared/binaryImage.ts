@@ -52,11 +52,17 @@ const CHUNK_BASE64 = (CHUNK_BYTES / 3) * 4;
 type StoredImage = Pick<ImageFile, 'size' | 'read'> & { head: Buffer };
 
 /**
- * Finds an image's first bytes and size without reading it whole where n8n's store allows it.
+ * Up to this size an image is read whole, as n8n's own nodes do: faster than two streams, and
+ * two copies of it per call in flight stay small. A larger one is read in chunks.
+ */
+const WHOLE_READ_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Finds an image's first bytes and size, reading a large one only when its body is built.
  * - Memory mode (the item holds base64): decoded a chunk at a time.
- * - Filesystem mode: the size on record, the first bytes, then the file in chunks.
- * - Database and S3 modes: read whole, as n8n's own nodes do; their streams would fetch the
- *   whole object again (database mode streams it from one Buffer anyway).
+ * - Filesystem mode: a large image's size on record and first bytes, then the file in chunks.
+ * - Database and S3 modes, and small images: read whole. (The database and S3 streams would
+ *   fetch the whole object for the first bytes and again for the rest.)
  */
 async function storedImage(
 	ctx: IExecuteFunctions,
@@ -78,11 +84,17 @@ async function storedImage(
 			},
 		};
 	}
-	// n8n's ids are "<mode>:<file id>"; filesystem mode is "filesystem" or "filesystem-v2"
-	const fileSize = id.startsWith('filesystem')
-		? (await helpers.getBinaryMetadata(id)).fileSize
-		: undefined;
-	if (fileSize === undefined || !Number.isSafeInteger(fileSize)) {
+	// n8n's ids are "<mode>:<file id>", filesystem mode's "filesystem" or "filesystem-v2"; 2.x
+	// records the size in bytes on the item, 1.x only in the store
+	const large =
+		id.startsWith('filesystem') &&
+		!(typeof meta.bytes === 'number' && meta.bytes <= WHOLE_READ_MAX_BYTES);
+	const fileSize = large ? (await helpers.getBinaryMetadata(id)).fileSize : undefined;
+	if (
+		fileSize === undefined ||
+		!Number.isSafeInteger(fileSize) ||
+		fileSize <= WHOLE_READ_MAX_BYTES
+	) {
 		const data = await helpers.getBinaryDataBuffer(itemIndex, property);
 		return {
 			head: data,

@@ -210,7 +210,14 @@ export function storedBinaryItem(
 	for (const [name, data] of Object.entries(properties)) {
 		const id = `${mode}:workflows/1/executions/1/binary_data/${binaryStore.size + 1}`;
 		binaryStore.set(id, { data, fileSize: recordedSize ?? data.length });
-		binary[name] = { id, data: mode, mimeType: 'image/jpeg', fileName: `${name}.jpg` };
+		// n8n 2.x records the size on the item too (1.x only in the store)
+		binary[name] = {
+			id,
+			data: mode,
+			mimeType: 'image/jpeg',
+			fileName: `${name}.jpg`,
+			bytes: data.length,
+		};
 	}
 	return { json: {}, binary };
 }

@@ -52,7 +52,7 @@ afterAll(() => nock.enableNetConnect());
 describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 modes)", () => {
 	beforeEach(() => (binaryReads.length = 0));
 
-	it('each image is read in chunks straight into the body, and arrives whole', async () => {
+	it('an image over 1 MB is read in chunks straight into the body, a smaller one whole', async () => {
 		const big = makeJpeg('big-front', 1024 * 1024 + 7);
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
@@ -60,8 +60,12 @@ describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 mode
 		const form = formOf(requestsTo('/api/v3/ocr/')[0]);
 		expect(form.files.frontside.data.equals(big)).toBe(true);
 		expect(form.files.backside.data.equals(back)).toBe(true);
-		// no read of a whole image: 16 bytes for the file type, then chunks of at most 48 KB
-		expect(Math.max(...binaryReads)).toBeLessThanOrEqual(48 * 1024);
+		// the large one: 16 bytes for its file type; the small one whole; then the large one in
+		// chunks of at most 48 KB as the body is built
+		const [head, whole, ...chunks] = binaryReads;
+		expect([head, whole]).toEqual([16, back.length]);
+		expect(Math.max(...chunks)).toBeLessThanOrEqual(48 * 1024);
+		expect(chunks.reduce((sum, size) => sum + size, 0)).toBe(big.length);
 	});
 
 	it('an image over the limit on record is refused without reading it', async () => {
@@ -87,8 +91,9 @@ describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 mode
 	it('a file whose size is not the one on record is not sent', async () => {
 		tokenEndpoint();
 		nock(BASE).post('/api/v3/ocr/').reply(200, PANAMA_ID_ANSWER);
-		const items = [storedBinaryItem({ front, back }, { recordedSize: front.length + 1 })];
-		const error = await run({}, items).catch((e) => e);
+		const big = makeJpeg('big-front', 1024 * 1024 + 7);
+		const items = [storedBinaryItem({ front: big }, { recordedSize: big.length + 1 })];
+		const error = await run({ documentType: 'passport' }, items).catch((e) => e);
 		expect(error.message).toBe('Item 1: the file in "front" changed while it was read');
 		expect(requestsTo('/api/v3/ocr/')).toHaveLength(0);
 	});

@@ -124,8 +124,8 @@ describe('LINK Verify: the JSON body sent to POST /identity/verify', () => {
 	});
 
 	it("images in n8n's binary store (filesystem mode) are written in as base64 whole", async () => {
-		// a size that is no multiple of 3 or of the store's chunk: the base64 joins show
-		const big = makeJpeg('big-front', 300_001);
+		// over 1 MB, so read in chunks; no multiple of 3 or of the chunk: the base64 joins show
+		const big = makeJpeg('big-front', 1024 * 1024 + 1);
 		tokenEndpoint();
 		verifyCall().reply(200, automaticAnswer());
 		await run({ backImageProperty: 'back', faceImageProperty: 'selfie' }, [
