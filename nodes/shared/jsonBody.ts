@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { ImageFile } from './binaryImage';
 
 const QUOTE = 0x22;
+const BASE64_PIECE = 3 * 16 * 1024;
 
 /** An image that a JSON body (see jsonBody) carries as a base64 string. */
 export class Base64Image {
@@ -40,13 +41,20 @@ export async function jsonBody(value: object): Promise<Buffer> {
 	return body;
 }
 
-/** Writes an image as base64; a chunk's last 1 or 2 bytes wait for the next one. */
+/**
+ * Writes an image as base64, in pieces of 48 KB: a 64 KB string is short-lived in V8's young
+ * generation, while one of over 128 KB would be a large object. A chunk's last 1 or 2 bytes wait
+ * for the next chunk.
+ */
 async function writeBase64(image: ImageFile, body: Buffer, offset: number): Promise<number> {
 	let rest: Buffer = Buffer.alloc(0);
 	for await (const chunk of image.read()) {
 		const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
 		const whole = bytes.length - (bytes.length % 3);
-		offset += body.write(bytes.toString('base64', 0, whole), offset, 'latin1');
+		for (let start = 0; start < whole; start += BASE64_PIECE) {
+			const piece = bytes.toString('base64', start, Math.min(start + BASE64_PIECE, whole));
+			offset += body.write(piece, offset, 'latin1');
+		}
 		rest = bytes.subarray(whole);
 	}
 	return offset + body.write(rest.toString('base64'), offset, 'latin1');

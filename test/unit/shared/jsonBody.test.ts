@@ -29,7 +29,8 @@ describe('jsonBody: a JSON body with its images written in as base64', () => {
 			note: 'kyc-image-0123456789abcdef-0',
 			certify: true,
 		});
-		const chunks = [49_152, 1000, 7, 2, 1];
+		// one chunk of over 48 KB (an image read whole), and chunks that split the 3-byte groups
+		const chunks = [100_001, 1000, 7, 2, 1];
 		const sent = await jsonBody(
 			body((data, index) => new Base64Image(imageFile(data, chunks[index]))),
 		);
