@@ -10,8 +10,8 @@ export interface ImageFile {
 	/** Size in bytes. */
 	size: number;
 	/**
-	 * The bytes, chunk by chunk, straight from n8n's binary store. They are read when the request
-	 * body is built (see `copyImage`), so that each image is in memory once: in its body.
+	 * The bytes, chunk by chunk, as the request body is built (see `copyImage`). A large image in
+	 * filesystem mode is read from n8n's store only then, so that it is in memory once: in its body.
 	 */
 	read: () => AsyncIterable<Buffer>;
 }
@@ -84,17 +84,13 @@ async function storedImage(
 			},
 		};
 	}
-	// n8n's ids are "<mode>:<file id>", filesystem mode's "filesystem" or "filesystem-v2"; 2.x
-	// records the size in bytes on the item, 1.x only in the store
-	const large =
+	// n8n's ids are "<mode>:<file id>", filesystem mode's "filesystem" or "filesystem-v2". 2.x
+	// records the size on the item, 1.x only in the store; the store's figure is the exact one.
+	const mayBeLarge =
 		id.startsWith('filesystem') &&
 		!(typeof meta.bytes === 'number' && meta.bytes <= WHOLE_READ_MAX_BYTES);
-	const fileSize = large ? (await helpers.getBinaryMetadata(id)).fileSize : undefined;
-	if (
-		fileSize === undefined ||
-		!Number.isSafeInteger(fileSize) ||
-		fileSize <= WHOLE_READ_MAX_BYTES
-	) {
+	const fileSize = mayBeLarge ? (await helpers.getBinaryMetadata(id)).fileSize : 0;
+	if (!Number.isSafeInteger(fileSize) || fileSize <= WHOLE_READ_MAX_BYTES) {
 		const data = await helpers.getBinaryDataBuffer(itemIndex, property);
 		return {
 			head: data,
