@@ -3,8 +3,9 @@
 /**
  * Benchmark (not a test): batches through the package's nodes inside real n8n against the
  * sandbox, which holds every vendor call L ms, at Concurrency 1, 5 and 10; for Apptenticate OCR
- * also the same calls made by n8n's HTTP Request node at the same number of requests in flight
- * (Loop Over Items with batch size C), interleaved, median of the repetitions.
+ * and LINK Verify also the same calls made by n8n's HTTP Request node at the same number of
+ * requests in flight (Loop Over Items with batch size C), interleaved, median of the repetitions.
+ * Turnaround is n8n's time from a vendor answer to the next call (see meanTurnaround).
  *
  *   node test/bench/batch.js [--version 2.41.1] [--items 200] [--latency 100] [--image-kb 100]
  *                            [--repeat 3] [--nodes ocr,link,progeny] [--task-ms 3000] [--quick]
@@ -72,6 +73,8 @@ const VENDOR_PATHS = {
 	progeny: '/progeny/api/v3/services/',
 };
 const VENDOR = { ocr: 'apptenticate', link: 'link', progeny: 'progeny' };
+/** The nodes also timed through HTTP Request (Progeny's polling has no HTTP Request equivalent here). */
+const HTTP_KINDS = ['ocr', 'link'];
 /** The sandbox's route name of the call made once per item (Progeny: the upload). */
 const ITEM_ROUTE = { ocr: 'ocr', link: 'verify', progeny: 'ocrPassport' };
 
@@ -198,12 +201,12 @@ function packageWorkflow(
 
 /**
  * `workflow` with a warm-up branch that n8n runs first (v1 order: above the timed branch):
- * WARMUP items from its Images node through a copy of `timed` (none when `timed` is null). The
+ * WARMUP items from its `feed` node through a copy of `timed` (none when `timed` is null). The
  * timed node then runs as in a long-running n8n, which has loaded and compiled its code and holds
  * a valid token, not as the first node of a fresh `n8n execute` process. The warm-up's own first
  * calls meet the token the sandbox refuses.
  */
-function withWarmUp(workflow, timed) {
+function withWarmUp(workflow, timed, feed = 'Images') {
 	if (!timed) return workflow;
 	const [x] = timed.position;
 	const limit = node('Warm-up Items', 'n8n-nodes-base.limit', 1, { maxItems: WARMUP }, x - 100);
@@ -218,59 +221,83 @@ function withWarmUp(workflow, timed) {
 		connections: {
 			...workflow.connections,
 			[limit.name]: { main: [[{ node: copy.name, type: 'main', index: 0 }]] },
-			Images: { main: [[warmUpFeed, ...workflow.connections.Images.main[0]]] },
+			[feed]: { main: [[warmUpFeed, ...workflow.connections[feed].main[0]]] },
 		},
 	};
 }
 
 /**
- * The same OCR calls through HTTP Request, after one login of its own (node Login, once per
- * execution like the package's): `loop` = Loop Over Items of C, else its Batching option.
+ * The calls of `kind` (ocr, link) the way an n8n user makes them with HTTP Request, after one
+ * login of its own (node Login, once per execution like the package's): `loop` = Loop Over
+ * Items of C, else its Batching option. LINK's JSON body wants the image in base64, which an
+ * Extract From File node puts in each item before the loop (not timed).
  * Not the package's credential: n8n 2.41.1 does not send a multipart body again after renewing
  * a stored token that met a 401, so the first call of each run would fail.
  */
-function httpWorkflow(id, concurrency, style, { count = N, warm = true } = {}) {
+function httpWorkflow(id, concurrency, style, { kind = 'ocr', count = N, warm = true } = {}) {
 	const login = node(
 		'Login',
 		'n8n-nodes-base.httpRequest',
 		4.2,
-		{
-			method: 'POST',
-			url: '__SANDBOX_URL__/apptenticate/api/token/',
-			sendBody: true,
-			contentType: 'form-urlencoded',
-			bodyParameters: {
-				parameters: [
-					{ name: 'username', value: 'sandbox' },
-					{ name: 'password', value: 'sandbox' },
-				],
-			},
-			options: {},
-		},
+		kind === 'ocr'
+			? {
+					method: 'POST',
+					url: '__SANDBOX_URL__/apptenticate/api/token/',
+					sendBody: true,
+					contentType: 'form-urlencoded',
+					bodyParameters: {
+						parameters: [
+							{ name: 'username', value: 'sandbox' },
+							{ name: 'password', value: 'sandbox' },
+						],
+					},
+					options: {},
+				}
+			: {
+					method: 'POST',
+					url: '__SANDBOX_URL__/link/auth/token',
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: JSON.stringify({ user: 'sandbox', password: 'sandbox' }),
+					options: {},
+				},
 		100,
 	);
+	const token = kind === 'ocr' ? 'access' : 'token';
+	const call =
+		kind === 'ocr'
+			? {
+					url: '__SANDBOX_URL__/apptenticate/api/v3/ocr/',
+					contentType: 'multipart-form-data',
+					bodyParameters: {
+						parameters: [
+							{ parameterType: 'formBinaryData', name: 'frontside', inputDataFieldName: 'front' },
+							{ name: 'document_type', value: 'passport' },
+							{ name: 'return_id', value: 'True' },
+						],
+					},
+				}
+			: {
+					url: '__SANDBOX_URL__/link/identity/verify',
+					specifyBody: 'json',
+					jsonBody:
+						"={{ JSON.stringify({ id: 'bench-' + $runIndex + '-' + $itemIndex, images: [{ content: $json.front }], expeditorCountry: 'ES', certify: false, certifyCallback: '' }) }}",
+				};
 	const http = node(
 		'HTTP',
 		'n8n-nodes-base.httpRequest',
 		4.2,
 		{
 			method: 'POST',
-			url: '__SANDBOX_URL__/apptenticate/api/v3/ocr/',
+			url: call.url,
 			sendHeaders: true,
 			headerParameters: {
 				parameters: [
-					{ name: 'Authorization', value: "=Bearer {{ $('Login').first().json.access }}" },
+					{ name: 'Authorization', value: `=Bearer {{ $('Login').first().json.${token} }}` },
 				],
 			},
 			sendBody: true,
-			contentType: 'multipart-form-data',
-			bodyParameters: {
-				parameters: [
-					{ parameterType: 'formBinaryData', name: 'frontside', inputDataFieldName: 'front' },
-					{ name: 'document_type', value: 'passport' },
-					{ name: 'return_id', value: 'True' },
-				],
-			},
+			...call,
 			options:
 				style === 'batching'
 					? { batching: { batch: { batchSize: concurrency, batchInterval: 0 } } }
@@ -278,17 +305,39 @@ function httpWorkflow(id, concurrency, style, { count = N, warm = true } = {}) {
 		},
 		1000,
 	);
+	// the items the HTTP node takes: the images, or for LINK their base64 in `json.front`
+	const inputs = [login, ...imageNodes(count)];
+	const steps = ['Start', 'Login', 'Cases', 'Split Cases', 'Images'];
+	if (kind === 'link') {
+		inputs.push(
+			node(
+				'Base64',
+				'n8n-nodes-base.extractFromFile',
+				1.1,
+				{
+					operation: 'binaryToPropery',
+					binaryPropertyName: 'front',
+					destinationKey: 'front',
+					options: {},
+				},
+				700,
+			),
+		);
+		steps.push('Base64');
+	}
+	const feed = steps[steps.length - 1];
 	if (style === 'batching') {
 		return withWarmUp(
 			{
 				id,
 				name: `bench ${id}`,
 				active: false,
-				nodes: [login, ...imageNodes(count), http],
-				connections: chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'HTTP'),
+				nodes: [...inputs, http],
+				connections: chain(...steps, 'HTTP'),
 				settings: { executionOrder: 'v1' },
 			},
 			warm ? http : null,
+			feed,
 		);
 	}
 	const loop = node(
@@ -303,15 +352,16 @@ function httpWorkflow(id, concurrency, style, { count = N, warm = true } = {}) {
 			id,
 			name: `bench ${id}`,
 			active: false,
-			nodes: [login, ...imageNodes(count), loop, http],
+			nodes: [...inputs, loop, http],
 			connections: {
-				...chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'Loop'),
+				...chain(...steps, 'Loop'),
 				Loop: { main: [[], [{ node: 'HTTP', type: 'main', index: 0 }]] },
 				HTTP: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
 			},
 			settings: { executionOrder: 'v1' },
 		},
 		warm ? http : null,
+		feed,
 	);
 }
 
@@ -394,6 +444,19 @@ async function measured(folder, promise) {
 	}
 }
 
+/**
+ * n8n's mean time from a vendor answer to the call that takes its place (its arrival at the
+ * sandbox), for `calls` made `concurrency` at a time: the k-th call to arrive follows the
+ * (k - concurrency)-th answer. So node time ≈ ceil(N / C) × (vendor time + turnaround).
+ */
+function meanTurnaround(calls, concurrency) {
+	const arrivals = calls.map((r) => r.t).sort((a, b) => a - b);
+	const answers = calls.map((r) => r.t + r.durationMs).sort((a, b) => a - b);
+	let sum = 0;
+	for (let k = concurrency; k < arrivals.length; k++) sum += arrivals[k] - answers[k - concurrency];
+	return arrivals.length > concurrency ? sum / (arrivals.length - concurrency) : NaN;
+}
+
 const median = (values) => {
 	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
 	return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
@@ -445,10 +508,10 @@ async function main() {
 			add(packageWorkflow(`bench-${kind}-base`, kind, 5, N, { disabled: true }));
 			for (const c of CONCURRENCIES) add(packageWorkflow(`bench-${kind}-c${c}`, kind, c));
 		}
-		if (nodes.includes('ocr')) {
+		for (const kind of nodes.filter((k) => HTTP_KINDS.includes(k))) {
 			for (const c of CONCURRENCIES) {
-				add(httpWorkflow(`bench-http-loop-c${c}`, c, 'loop'));
-				add(httpWorkflow(`bench-http-batching-c${c}`, c, 'batching'));
+				add(httpWorkflow(`bench-http-${kind}-loop-c${c}`, c, 'loop', { kind }));
+				add(httpWorkflow(`bench-http-${kind}-batching-c${c}`, c, 'batching', { kind }));
 			}
 		}
 		if (flag('memory')) {
@@ -485,7 +548,7 @@ async function main() {
 		const run = async (
 			id,
 			kind,
-			{ count = N, expire = false, keepSandbox = false, profile = false } = {},
+			{ count = N, concurrency = 1, expire = false, keepSandbox = false, profile = false } = {},
 		) => {
 			if (keepSandbox) env.sandbox.clearFaults();
 			else env.sandbox.reset();
@@ -526,6 +589,11 @@ async function main() {
 			}
 			const { result: execution, peakMb, cpuSeconds, cpuBetween } = measurement;
 			const counters = env.sandbox.counters();
+			const itemCalls = env.sandbox.requests
+				.slice(mark)
+				.filter(
+					(r) => r.vendor === VENDOR[kind] && r.route === ITEM_ROUTE[kind] && r.auth === 'valid',
+				);
 			const outputNode = id.includes('-http-') ? 'HTTP' : 'KYC';
 			const items = execution.nodeRuns(outputNode).flatMap((r) => r.data?.main?.[0] ?? []);
 			const succeeded = items.filter((i) => !i.json.error).length;
@@ -546,12 +614,8 @@ async function main() {
 				loginsAfterExpiry: expiry?.logins(),
 				maxInFlight: counters.maxInFlight?.[VENDOR[kind]] ?? 0,
 				// the sandbox's own time per item call, arrival to answer: L plus what the sandbox spends
-				vendorMs: median(
-					env.sandbox.requests
-						.slice(mark)
-						.filter((r) => r.vendor === VENDOR[kind] && r.route === ITEM_ROUTE[kind])
-						.map((r) => r.durationMs),
-				),
+				vendorMs: median(itemCalls.map((r) => r.durationMs)),
+				turnaroundMs: meanTurnaround(itemCalls.slice(-count), concurrency),
 				peakMb,
 				cpuSeconds,
 			};
@@ -617,22 +681,32 @@ async function main() {
 				const ownCpu = [];
 				const http = [];
 				const httpCpu = [];
+				const turnaround = [];
+				const httpTurnaround = [];
 				let last;
 				for (let i = 0; i < repeat; i++) {
-					if (kind === 'ocr') {
-						const loop = await run(`bench-http-loop-c${c}`, 'ocr');
+					if (HTTP_KINDS.includes(kind)) {
+						const loop = await run(`bench-http-${kind}-loop-c${c}`, kind, { concurrency: c });
 						http.push(loop.ms);
 						httpCpu.push(loop.nodeCpuSeconds);
+						httpTurnaround.push(loop.turnaroundMs);
 					}
-					last = await run(`bench-${kind}-c${c}`, kind);
+					last = await run(`bench-${kind}-c${c}`, kind, { concurrency: c });
 					own.push(last.ms);
 					ownCpu.push(last.nodeCpuSeconds);
+					turnaround.push(last.turnaroundMs);
 				}
 				const perItem = (cpu) => `${((median(cpu) / N) * 1000).toFixed(1)} ms`;
 				// straight after the last run, whose token is still valid: the expiry is the batch's only
 				// one (after a sandbox reset the first calls meet a 401 too, and n8n renews only once per call)
-				const expiry = await run(`bench-${kind}-c${c}`, kind, { expire: true, keepSandbox: true });
-				const batching = kind === 'ocr' ? await run(`bench-http-batching-c${c}`, 'ocr') : undefined;
+				const expiry = await run(`bench-${kind}-c${c}`, kind, {
+					concurrency: c,
+					expire: true,
+					keepSandbox: true,
+				});
+				const batching = HTTP_KINDS.includes(kind)
+					? await run(`bench-http-${kind}-batching-c${c}`, kind)
+					: undefined;
 				const t = median(own);
 				const h = median(http);
 				const expiryLogins =
@@ -646,10 +720,13 @@ async function main() {
 						`${seconds(limit)} s`,
 						`${last.vendorMs} ms`,
 						L > 0 || kind === 'progeny' ? `${Math.round((limit / t) * 100)} %` : 'n/a',
-						kind === 'ocr'
+						kind === 'progeny'
+							? 'n/a'
+							: `${median(turnaround).toFixed(1)} ms${batching ? ` (HTTP Request ${median(httpTurnaround).toFixed(1)} ms)` : ''}`,
+						batching
 							? `${seconds(h)} s (${(h / t).toFixed(2)}×), CPU ${perItem(httpCpu)} per item`
 							: 'n/a',
-						kind === 'ocr' ? `${seconds(batching.ms)} s, ${batching.maxInFlight} in flight` : 'n/a',
+						batching ? `${seconds(batching.ms)} s, ${batching.maxInFlight} in flight` : 'n/a',
 						`${last.logins}`,
 						`${expiryLogins}${expiry.ok ? '' : ' (items failed)'}`,
 						perItem(ownCpu),
@@ -671,9 +748,11 @@ async function main() {
 				`\n${title}: n8n ${version}, N = ${N} images of ${imageKb} KB, ${latency}, median of ${repeat}\n`,
 			);
 			console.log(
-				'| Concurrency | Node time | Limit | Vendor time per call (sandbox, median) | Limit / time | HTTP Request, Loop Over Items of C (time ratio) | HTTP Request Batching option | Logins | Logins per mid-batch expiry | n8n CPU per item | Most in flight | Peak RSS (vs node disabled) |',
+				'| Concurrency | Node time | Limit | Vendor time per call (sandbox, median) | Limit / time | Turnaround (answer to next call, mean) | HTTP Request, Loop Over Items of C (time ratio) | HTTP Request Batching option | Logins | Logins per mid-batch expiry | n8n CPU per item | Most in flight | Peak RSS (vs node disabled) |',
 			);
-			console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+			console.log(
+				'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+			);
 			console.log(rows.map((r) => `| ${r} |`).join('\n'));
 		}
 	} finally {

@@ -7,8 +7,8 @@
  *
  *   node test/bench/profile-summary.js [--items 200] [--top 25] [--whole] [--callers deepCopy,execute] [--depth 4] FILE_OR_DIR...
  *
- * Only the node's window counts: from the first to the last sample with a package frame
- * (dist of n8n-nodes-kyc) on its stack, so n8n's start-up and the nodes before it drop out;
+ * Only the node's window counts: from the first sample in a package node's `execute` to the last
+ * with a package frame (dist of n8n-nodes-kyc) on its stack, so n8n's start-up and the nodes before it drop out;
  * --whole takes the whole profile. --items divides by the batch size (ms per item).
  */
 const fs = require('fs');
@@ -73,16 +73,23 @@ function load(file) {
 	for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
 	const { samples, timeDeltas } = profile;
 	const durations = samples.map((_, i) => (i + 1 < timeDeltas.length ? timeDeltas[i + 1] : 0));
-	// the package's code at work: a package frame other than a module's top level (loaded at start-up)
-	const inPackage = samples.map((id) => {
+	// the package's code at work: a package frame other than a module's top level (loaded at
+	// start-up); the window opens with a node's `execute`, since n8n also builds the nodes'
+	// descriptions (package code) at start-up
+	const packageFrames = (id) => {
+		const frames = [];
 		for (let at = id; at !== undefined; at = parent.get(at)) {
 			const frame = byId.get(at).callFrame;
 			if (isPackage(frame.url) && !(frame.functionName === '' && frame.lineNumber === 0))
-				return true;
+				frames.push(frame);
 		}
-		return false;
-	});
-	const first = whole ? 0 : inPackage.indexOf(true);
+		return frames;
+	};
+	const stacks = samples.map(packageFrames);
+	const inPackage = stacks.map((frames) => frames.length > 0);
+	const first = whole
+		? 0
+		: stacks.findIndex((frames) => frames.some((f) => f.functionName === 'execute'));
 	const last = whole ? samples.length - 1 : inPackage.lastIndexOf(true);
 	const inWindow = (i) => first !== -1 && i >= first && i <= last;
 	const windowUs = durations.reduce((sum, us, i) => sum + (inWindow(i) ? us : 0), 0);
