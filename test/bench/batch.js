@@ -73,8 +73,9 @@ const VENDOR_PATHS = {
 	progeny: '/progeny/api/v3/services/',
 };
 const VENDOR = { ocr: 'apptenticate', link: 'link', progeny: 'progeny' };
-/** The nodes also timed through HTTP Request (Progeny's polling has no HTTP Request equivalent here). */
-const HTTP_KINDS = ['ocr', 'link'];
+/** The nodes also timed through HTTP Request: Loop Over Items of C, and its Batching option. */
+const HTTP_KINDS = ['ocr', 'link', 'progeny'];
+const BATCHING_KINDS = ['ocr', 'link'];
 /** The sandbox's route name of the call made once per item (Progeny: the upload). */
 const ITEM_ROUTE = { ocr: 'ocr', link: 'verify', progeny: 'ocrPassport' };
 
@@ -365,19 +366,163 @@ function httpWorkflow(id, concurrency, style, { kind = 'ocr', count = N, warm = 
 	);
 }
 
-/** [start of a node's first run, end of its last run], epoch ms (n8n's run data). */
-function nodeWindow(execution, name) {
-	const runs = execution.nodeRuns(name);
-	if (!runs.length) return [NaN, NaN];
-	return [
-		Math.min(...runs.map((r) => r.startTime)),
-		Math.max(...runs.map((r) => r.startTime + r.executionTime)),
+/**
+ * Progeny's calls with HTTP Request as an n8n user who knows the vendor would make them: every
+ * upload (Loop Over Items of C), then one wait, then every pending task looked up (Loop Over
+ * Items of C, started afresh after each wait) until none is pending. The same calls as the
+ * package's, at the same number in flight. Timed from the first upload to the last look-up.
+ */
+function httpProgenyWorkflow(id, concurrency) {
+	const bearer = {
+		sendHeaders: true,
+		headerParameters: {
+			parameters: [
+				{ name: 'Authorization', value: "=Bearer {{ $('Login').first().json.access }}" },
+			],
+		},
+	};
+	const loop = (name, x, options = {}) =>
+		node(name, 'n8n-nodes-base.splitInBatches', 3, { batchSize: concurrency, options }, x);
+	const nodes = [
+		...imageNodes(N),
+		node(
+			'Login',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
+				method: 'POST',
+				url: '__SANDBOX_URL__/progeny/api/v3/accounts/token/obtain/',
+				sendBody: true,
+				contentType: 'form-urlencoded',
+				bodyParameters: {
+					parameters: [
+						{ name: 'username', value: 'sandbox' },
+						{ name: 'password', value: 'sandbox' },
+					],
+				},
+				options: {},
+			},
+			100,
+		),
+		loop('Uploads', 800),
+		node(
+			'Upload',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
+				method: 'POST',
+				url: '__SANDBOX_URL__/progeny/api/v3/services/ocr_passport/',
+				...bearer,
+				sendBody: true,
+				contentType: 'multipart-form-data',
+				bodyParameters: {
+					parameters: [
+						{
+							parameterType: 'formBinaryData',
+							name: 'passport_image',
+							inputDataFieldName: 'front',
+						},
+						{ name: 'extend_data', value: 'false' },
+					],
+				},
+				options: {},
+			},
+			1000,
+		),
+		node('Wait', 'n8n-nodes-base.wait', 1.1, { amount: POLL_INTERVAL_S }, 1200),
+		// a new round of look-ups after each wait, not the rest of the last one
+		loop('Look-ups', 1400, { reset: "={{ $prevNode.name === 'Wait' }}" }),
+		node(
+			'Look-up',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
+				method: 'GET',
+				url: '=__SANDBOX_URL__/progeny/api/v3/services/task/?id={{ $json.id }}',
+				...bearer,
+				options: {},
+			},
+			1600,
+		),
+		node(
+			'Pending',
+			'n8n-nodes-base.filter',
+			2.2,
+			{
+				conditions: {
+					options: { caseSensitive: true, typeValidation: 'strict', version: 2 },
+					combinator: 'or',
+					conditions: ['PENDING', 'STARTED'].map((status) => ({
+						id: status,
+						leftValue: '={{ $json.status }}',
+						rightValue: status,
+						operator: { type: 'string', operation: 'equals' },
+					})),
+				},
+				options: {},
+			},
+			1800,
+		),
+		node(
+			'Done',
+			'n8n-nodes-base.filter',
+			2.2,
+			{
+				conditions: {
+					options: { caseSensitive: true, typeValidation: 'strict', version: 2 },
+					combinator: 'and',
+					conditions: [
+						{
+							id: 'done',
+							leftValue: '={{ $json.status }}',
+							rightValue: 'SUCCESS',
+							operator: { type: 'string', operation: 'equals' },
+						},
+					],
+				},
+				options: {},
+			},
+			1800,
+		),
 	];
+	const to = (...names) => ({
+		main: [names.map((name) => ({ node: name, type: 'main', index: 0 }))],
+	});
+	return {
+		id,
+		name: `bench ${id}`,
+		active: false,
+		nodes,
+		connections: {
+			...chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'Uploads'),
+			Uploads: { main: [[{ node: 'Wait', type: 'main', index: 0 }], to('Upload').main[0]] },
+			Upload: to('Uploads'),
+			Wait: to('Look-ups'),
+			'Look-ups': { main: [to('Pending', 'Done').main[0], to('Look-up').main[0]] },
+			'Look-up': to('Look-ups'),
+			Pending: to('Wait'),
+		},
+		settings: { executionOrder: 'v1' },
+	};
 }
 
-/** From the first run's start to the last run's end of a node, in ms. */
-function nodeMs(execution, name) {
-	const [start, end] = nodeWindow(execution, name);
+/** The nodes a workflow's time is taken over: [first, last, the node whose items are the output]. */
+function timedNodes(id) {
+	if (id.includes('-http-progeny-')) return ['Upload', 'Look-up', 'Done'];
+	return id.includes('-http-') ? ['HTTP', 'HTTP', 'HTTP'] : ['KYC', 'KYC', 'KYC'];
+}
+
+/** [start of the first node's first run, end of the last node's last run], epoch ms (n8n's run data). */
+function nodeWindow(execution, first, last = first) {
+	const starts = execution.nodeRuns(first).map((r) => r.startTime);
+	const ends = execution.nodeRuns(last).map((r) => r.startTime + r.executionTime);
+	if (!starts.length || !ends.length) return [NaN, NaN];
+	return [Math.min(...starts), Math.max(...ends)];
+}
+
+/** From the first node's first run to the last node's last run, in ms. */
+function nodeMs(execution, first, last = first) {
+	const [start, end] = nodeWindow(execution, first, last);
 	return end - start;
 }
 
@@ -457,6 +602,18 @@ function meanTurnaround(calls, concurrency) {
 	return arrivals.length > concurrency ? sum / (arrivals.length - concurrency) : NaN;
 }
 
+/** Progeny: the mean number of task look-ups (`?id=`) of the tasks the `uploads` created. */
+function lookupsPerTask(requests, uploads) {
+	const tasks = new Set(uploads.map((r) => r.taskId));
+	const lookups = requests.filter(
+		(r) =>
+			r.vendor === 'progeny' &&
+			r.route === 'task' &&
+			tasks.has(new URLSearchParams(r.query).get('id')),
+	);
+	return lookups.length / tasks.size;
+}
+
 const median = (values) => {
 	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
 	return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
@@ -510,6 +667,10 @@ async function main() {
 		}
 		for (const kind of nodes.filter((k) => HTTP_KINDS.includes(k))) {
 			for (const c of CONCURRENCIES) {
+				if (kind === 'progeny') {
+					add(httpProgenyWorkflow(`bench-http-${kind}-loop-c${c}`, c));
+					continue;
+				}
 				add(httpWorkflow(`bench-http-${kind}-loop-c${c}`, c, 'loop', { kind }));
 				add(httpWorkflow(`bench-http-${kind}-batching-c${c}`, c, 'batching', { kind }));
 			}
@@ -594,7 +755,7 @@ async function main() {
 				.filter(
 					(r) => r.vendor === VENDOR[kind] && r.route === ITEM_ROUTE[kind] && r.auth === 'valid',
 				);
-			const outputNode = id.includes('-http-') ? 'HTTP' : 'KYC';
+			const [first, last, outputNode] = timedNodes(id);
 			const items = execution.nodeRuns(outputNode).flatMap((r) => r.data?.main?.[0] ?? []);
 			const succeeded = items.filter((i) => !i.json.error).length;
 			const ok = execution.ok && (id.endsWith('-base') || succeeded === count);
@@ -605,9 +766,9 @@ async function main() {
 			}
 			return {
 				ok,
-				ms: nodeMs(execution, outputNode),
+				ms: nodeMs(execution, first, last),
 				// n8n's CPU while the timed node ran (its first run's start to its last run's end)
-				nodeCpuSeconds: cpuBetween(...nodeWindow(execution, outputNode)),
+				nodeCpuSeconds: cpuBetween(...nodeWindow(execution, first, last)),
 				logins: env.sandbox.requests
 					.slice(mark)
 					.filter((r) => r.vendor === VENDOR[kind] && r.route === 'token').length,
@@ -616,6 +777,8 @@ async function main() {
 				// the sandbox's own time per item call, arrival to answer: L plus what the sandbox spends
 				vendorMs: median(itemCalls.map((r) => r.durationMs)),
 				turnaroundMs: meanTurnaround(itemCalls.slice(-count), concurrency),
+				// Progeny: look-ups per task of the timed uploads (not the warm-up's)
+				lookupsPerTask: lookupsPerTask(env.sandbox.requests.slice(mark), itemCalls.slice(-count)),
 				peakMb,
 				cpuSeconds,
 			};
@@ -683,6 +846,8 @@ async function main() {
 				const httpCpu = [];
 				const turnaround = [];
 				const httpTurnaround = [];
+				const httpLookups = [];
+				const lookups = [];
 				let last;
 				for (let i = 0; i < repeat; i++) {
 					if (HTTP_KINDS.includes(kind)) {
@@ -690,11 +855,13 @@ async function main() {
 						http.push(loop.ms);
 						httpCpu.push(loop.nodeCpuSeconds);
 						httpTurnaround.push(loop.turnaroundMs);
+						httpLookups.push(loop.lookupsPerTask);
 					}
 					last = await run(`bench-${kind}-c${c}`, kind, { concurrency: c });
 					own.push(last.ms);
 					ownCpu.push(last.nodeCpuSeconds);
 					turnaround.push(last.turnaroundMs);
+					lookups.push(last.lookupsPerTask);
 				}
 				const perItem = (cpu) => `${((median(cpu) / N) * 1000).toFixed(1)} ms`;
 				// straight after the last run, whose token is still valid: the expiry is the batch's only
@@ -704,7 +871,7 @@ async function main() {
 					expire: true,
 					keepSandbox: true,
 				});
-				const batching = HTTP_KINDS.includes(kind)
+				const batching = BATCHING_KINDS.includes(kind)
 					? await run(`bench-http-${kind}-batching-c${c}`, kind)
 					: undefined;
 				const t = median(own);
@@ -723,8 +890,8 @@ async function main() {
 						kind === 'progeny'
 							? 'n/a'
 							: `${median(turnaround).toFixed(1)} ms${batching ? ` (HTTP Request ${median(httpTurnaround).toFixed(1)} ms)` : ''}`,
-						batching
-							? `${seconds(h)} s (${(h / t).toFixed(2)}×), CPU ${perItem(httpCpu)} per item`
+						http.length
+							? `${seconds(h)} s (${(h / t).toFixed(2)}×), CPU ${perItem(httpCpu)} per item${kind === 'progeny' ? `; look-ups per task ${median(httpLookups).toFixed(1)} (package ${median(lookups).toFixed(1)})` : ''}`
 							: 'n/a',
 						batching ? `${seconds(batching.ms)} s, ${batching.maxInFlight} in flight` : 'n/a',
 						`${last.logins}`,
