@@ -227,6 +227,38 @@ function withWarmUp(workflow, timed, feed = 'Images') {
 	};
 }
 
+/** HTTP Request's own login to the sandbox: username and password as a form, or as LINK's JSON. */
+function loginNode(url, { json = false } = {}) {
+	const credentials = json
+		? { specifyBody: 'json', jsonBody: JSON.stringify({ user: 'sandbox', password: 'sandbox' }) }
+		: {
+				contentType: 'form-urlencoded',
+				bodyParameters: {
+					parameters: [
+						{ name: 'username', value: 'sandbox' },
+						{ name: 'password', value: 'sandbox' },
+					],
+				},
+			};
+	return node(
+		'Login',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{ method: 'POST', url, sendBody: true, ...credentials, options: {} },
+		100,
+	);
+}
+
+/** HTTP Request parameters for the Login node's token (its answer's `field`) as a bearer header. */
+const bearerHeader = (field) => ({
+	sendHeaders: true,
+	headerParameters: {
+		parameters: [
+			{ name: 'Authorization', value: `=Bearer {{ $('Login').first().json.${field} }}` },
+		],
+	},
+});
+
 /**
  * The calls of `kind` (ocr, link) the way an n8n user makes them with HTTP Request, after one
  * login of its own (node Login, once per execution like the package's): `loop` = Loop Over
@@ -236,34 +268,10 @@ function withWarmUp(workflow, timed, feed = 'Images') {
  * a stored token that met a 401, so the first call of each run would fail.
  */
 function httpWorkflow(id, concurrency, style, { kind = 'ocr', count = N, warm = true } = {}) {
-	const login = node(
-		'Login',
-		'n8n-nodes-base.httpRequest',
-		4.2,
+	const login =
 		kind === 'ocr'
-			? {
-					method: 'POST',
-					url: '__SANDBOX_URL__/apptenticate/api/token/',
-					sendBody: true,
-					contentType: 'form-urlencoded',
-					bodyParameters: {
-						parameters: [
-							{ name: 'username', value: 'sandbox' },
-							{ name: 'password', value: 'sandbox' },
-						],
-					},
-					options: {},
-				}
-			: {
-					method: 'POST',
-					url: '__SANDBOX_URL__/link/auth/token',
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: JSON.stringify({ user: 'sandbox', password: 'sandbox' }),
-					options: {},
-				},
-		100,
-	);
+			? loginNode('__SANDBOX_URL__/apptenticate/api/token/')
+			: loginNode('__SANDBOX_URL__/link/auth/token', { json: true });
 	const token = kind === 'ocr' ? 'access' : 'token';
 	const call =
 		kind === 'ocr'
@@ -291,12 +299,7 @@ function httpWorkflow(id, concurrency, style, { kind = 'ocr', count = N, warm = 
 		{
 			method: 'POST',
 			url: call.url,
-			sendHeaders: true,
-			headerParameters: {
-				parameters: [
-					{ name: 'Authorization', value: `=Bearer {{ $('Login').first().json.${token} }}` },
-				],
-			},
+			...bearerHeader(token),
 			sendBody: true,
 			...call,
 			options:
@@ -373,37 +376,12 @@ function httpWorkflow(id, concurrency, style, { kind = 'ocr', count = N, warm = 
  * package's, at the same number in flight. Timed from the first upload to the last look-up.
  */
 function httpProgenyWorkflow(id, concurrency) {
-	const bearer = {
-		sendHeaders: true,
-		headerParameters: {
-			parameters: [
-				{ name: 'Authorization', value: "=Bearer {{ $('Login').first().json.access }}" },
-			],
-		},
-	};
+	const bearer = bearerHeader('access');
 	const loop = (name, x, options = {}) =>
 		node(name, 'n8n-nodes-base.splitInBatches', 3, { batchSize: concurrency, options }, x);
 	const nodes = [
 		...imageNodes(N),
-		node(
-			'Login',
-			'n8n-nodes-base.httpRequest',
-			4.2,
-			{
-				method: 'POST',
-				url: '__SANDBOX_URL__/progeny/api/v3/accounts/token/obtain/',
-				sendBody: true,
-				contentType: 'form-urlencoded',
-				bodyParameters: {
-					parameters: [
-						{ name: 'username', value: 'sandbox' },
-						{ name: 'password', value: 'sandbox' },
-					],
-				},
-				options: {},
-			},
-			100,
-		),
+		loginNode('__SANDBOX_URL__/progeny/api/v3/accounts/token/obtain/'),
 		loop('Uploads', 800),
 		node(
 			'Upload',
