@@ -2,9 +2,9 @@
 'use strict';
 /**
  * Benchmark (not a test): batches through the package's nodes inside real n8n against the
- * sandbox, which holds every vendor call L ms, at Concurrency 1, 5 and 10; for Apptenticate OCR
- * and LINK Verify also the same calls made by n8n's HTTP Request node at the same number of
- * requests in flight (Loop Over Items with batch size C), interleaved, median of the repetitions.
+ * sandbox, which holds every vendor call L ms, at Concurrency 1, 5 and 10; also the same calls
+ * made by n8n's HTTP Request node at the same number of requests in flight (Loop Over Items with
+ * batch size C), interleaved, median of the repetitions.
  * Turnaround is n8n's time from a vendor answer to the next call (see meanTurnaround).
  *
  *   node test/bench/batch.js [--version 2.41.1] [--items 200] [--latency 100] [--image-kb 100]
@@ -143,12 +143,14 @@ function imageNodes(count, small = false) {
 		),
 	];
 }
+/** A node's connections: for each of its outputs, the nodes it feeds. */
+const outputs = (...feeds) => ({
+	main: feeds.map((names) => names.map((name) => ({ node: name, type: 'main', index: 0 }))),
+});
+
+/** Connections that feed each of `names` into the next. */
 const chain = (...names) =>
-	Object.fromEntries(
-		names
-			.slice(0, -1)
-			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
-	);
+	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, outputs([names[i + 1]])]));
 
 /** The KYC node of `kind` after N images; `disabled`: the same workflow without its work (the baseline). */
 function packageWorkflow(
@@ -359,13 +361,37 @@ function httpWorkflow(id, concurrency, style, { kind = 'ocr', count = N, warm = 
 			nodes: [...inputs, loop, http],
 			connections: {
 				...chain(...steps, 'Loop'),
-				Loop: { main: [[], [{ node: 'HTTP', type: 'main', index: 0 }]] },
-				HTTP: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+				Loop: outputs([], ['HTTP']),
+				HTTP: outputs(['Loop']),
 			},
 			settings: { executionOrder: 'v1' },
 		},
 		warm ? http : null,
 		feed,
+	);
+}
+
+/** A Filter node that lets through the Progeny tasks whose `status` is one of `statuses`. */
+function statusFilter(name, statuses, x) {
+	const conditions = statuses.map((status) => ({
+		id: status,
+		leftValue: '={{ $json.status }}',
+		rightValue: status,
+		operator: { type: 'string', operation: 'equals' },
+	}));
+	return node(
+		name,
+		'n8n-nodes-base.filter',
+		2.2,
+		{
+			conditions: {
+				options: { caseSensitive: true, typeValidation: 'strict', version: 2 },
+				combinator: 'or',
+				conditions,
+			},
+			options: {},
+		},
+		x,
 	);
 }
 
@@ -422,50 +448,9 @@ function httpProgenyWorkflow(id, concurrency) {
 			},
 			1600,
 		),
-		node(
-			'Pending',
-			'n8n-nodes-base.filter',
-			2.2,
-			{
-				conditions: {
-					options: { caseSensitive: true, typeValidation: 'strict', version: 2 },
-					combinator: 'or',
-					conditions: ['PENDING', 'STARTED'].map((status) => ({
-						id: status,
-						leftValue: '={{ $json.status }}',
-						rightValue: status,
-						operator: { type: 'string', operation: 'equals' },
-					})),
-				},
-				options: {},
-			},
-			1800,
-		),
-		node(
-			'Done',
-			'n8n-nodes-base.filter',
-			2.2,
-			{
-				conditions: {
-					options: { caseSensitive: true, typeValidation: 'strict', version: 2 },
-					combinator: 'and',
-					conditions: [
-						{
-							id: 'done',
-							leftValue: '={{ $json.status }}',
-							rightValue: 'SUCCESS',
-							operator: { type: 'string', operation: 'equals' },
-						},
-					],
-				},
-				options: {},
-			},
-			1800,
-		),
+		statusFilter('Pending', ['PENDING', 'STARTED'], 1800),
+		statusFilter('Done', ['SUCCESS'], 1800),
 	];
-	const to = (...names) => ({
-		main: [names.map((name) => ({ node: name, type: 'main', index: 0 }))],
-	});
 	return {
 		id,
 		name: `bench ${id}`,
@@ -473,12 +458,12 @@ function httpProgenyWorkflow(id, concurrency) {
 		nodes,
 		connections: {
 			...chain('Start', 'Login', 'Cases', 'Split Cases', 'Images', 'Uploads'),
-			Uploads: { main: [[{ node: 'Wait', type: 'main', index: 0 }], to('Upload').main[0]] },
-			Upload: to('Uploads'),
-			Wait: to('Look-ups'),
-			'Look-ups': { main: [to('Pending', 'Done').main[0], to('Look-up').main[0]] },
-			'Look-up': to('Look-ups'),
-			Pending: to('Wait'),
+			Uploads: outputs(['Wait'], ['Upload']),
+			Upload: outputs(['Uploads']),
+			Wait: outputs(['Look-ups']),
+			'Look-ups': outputs(['Pending', 'Done'], ['Look-up']),
+			'Look-up': outputs(['Look-ups']),
+			Pending: outputs(['Wait']),
 		},
 		settings: { executionOrder: 'v1' },
 	};
@@ -756,7 +741,10 @@ async function main() {
 				vendorMs: median(itemCalls.map((r) => r.durationMs)),
 				turnaroundMs: meanTurnaround(itemCalls.slice(-count), concurrency),
 				// Progeny: look-ups per task of the timed uploads (not the warm-up's)
-				lookupsPerTask: lookupsPerTask(env.sandbox.requests.slice(mark), itemCalls.slice(-count)),
+				lookupsPerTask:
+					kind === 'progeny'
+						? lookupsPerTask(env.sandbox.requests.slice(mark), itemCalls.slice(-count))
+						: undefined,
 				peakMb,
 				cpuSeconds,
 			};

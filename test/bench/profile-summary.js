@@ -7,9 +7,10 @@
  *
  *   node test/bench/profile-summary.js [--items 200] [--top 25] [--whole] [--callers deepCopy,execute] [--depth 4] FILE_OR_DIR...
  *
- * Only the node's window counts: from the first sample in a package node's `execute` to the last
- * with a package frame (dist of n8n-nodes-kyc) on its stack, so n8n's start-up and the nodes before it drop out;
- * --whole takes the whole profile. --items divides by the batch size (ms per item).
+ * Only the node's window counts: from the first sample in a package node's `execute` to the
+ * last with a package frame (dist of n8n-nodes-kyc) on its stack, so n8n's start-up and the
+ * nodes before it drop out; --whole takes the whole profile. --items divides by the batch size
+ * (ms per item).
  */
 const fs = require('fs');
 const path = require('path');
