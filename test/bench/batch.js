@@ -10,7 +10,7 @@
  *   node test/bench/batch.js [--version 2.41.1] [--items 200] [--latency 100] [--image-kb 100]
  *                            [--repeat 3] [--nodes ocr,link,progeny] [--task-ms 3000] [--quick]
  *                            [--concurrency 1,5,10]
- *   node test/bench/batch.js --memory [--image-kb 2048] [--repeat 1]
+ *   node test/bench/batch.js --memory [--image-kb 2048] [--repeat 1] [--warm]
  *        peak RSS at N = 50 and 200 (--items N: N and 4 N), with 2 MB images and with 100 KB ones
  *   KYC_BENCH_CPU_PROF=DIR node test/bench/batch.js ...     only V8 CPU profiles of the package
  *        runs and of their node-disabled baseline, in DIR/<workflow>/ (test/bench/profile-summary.js)
@@ -654,13 +654,16 @@ async function main() {
 			}
 		}
 		if (flag('memory')) {
+			// --warm: every memory workflow first runs the warm-up branch too (the node-disabled one
+			// included), so that the node's window holds neither its code loading nor its first login
+			const warm = flag('warm');
 			for (const count of MEMORY_COUNTS) {
 				for (const small of [false, true]) {
 					const size = small ? '-small' : '';
 					for (const c of MEMORY_CONCURRENCIES) {
 						add(
 							packageWorkflow(`bench-ocr-mem${size}-${count}-c${c}`, 'ocr', c, count, {
-								warm: false,
+								warm,
 								small,
 							}),
 						);
@@ -668,13 +671,13 @@ async function main() {
 					add(
 						packageWorkflow(`bench-ocr-mem${size}-${count}-base`, 'ocr', 5, count, {
 							disabled: true,
-							warm: false,
+							warm,
 							small,
 						}),
 					);
 				}
 				for (const c of MEMORY_CONCURRENCIES) {
-					add(httpWorkflow(`bench-http-mem-${count}-c${c}`, c, 'loop', { count, warm: false }));
+					add(httpWorkflow(`bench-http-mem-${count}-c${c}`, c, 'loop', { count, warm }));
 				}
 			}
 		}
