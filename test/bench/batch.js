@@ -11,7 +11,8 @@
  *                            [--repeat 3] [--nodes ocr,link,progeny] [--task-ms 3000] [--quick]
  *                            [--concurrency 1,5,10]
  *   node test/bench/batch.js --memory [--image-kb 2048] [--repeat 1] [--warm]
- *        peak RSS at N = 50 and 200 (--items N: N and 4 N), with 2 MB images and with 100 KB ones
+ *        peak RSS at N = 50 and 200 (--items N: N and 4 N), with 2 MB images and with 100 KB ones,
+ *        and the RSS the node added while it ran; --warm: after the warm-up branch, as the speed runs
  *   KYC_BENCH_CPU_PROF=DIR node test/bench/batch.js ...     only V8 CPU profiles of the package
  *        runs and of their node-disabled baseline, in DIR/<workflow>/ (test/bench/profile-summary.js)
  *
@@ -557,6 +558,7 @@ async function measured(folder, promise) {
 			cpuBetween: (start, end) => cpuAt(end) - cpuAt(start),
 			rssGrowthBetween: (start, end) => {
 				const before = timeline.filter((point) => point.t <= start).at(-1);
+				// up to one sample (50 ms) past the end, which may have caught the node's last moment
 				const during = timeline.filter((point) => point.t > start && point.t <= end + 50);
 				if (!before || !during.length) return NaN;
 				return Math.round((Math.max(...during.map((p) => p.rssKb)) - before.rssKb) / 1024);
@@ -708,7 +710,7 @@ async function main() {
 						env.sandbox,
 						VENDOR[kind],
 						ITEM_ROUTE[kind],
-						// the warm-up's calls come first (memory runs have none and never expire)
+						// the warm-up's calls come first (memory runs never expire)
 						WARMUP + Math.ceil(count / 2),
 						mark,
 					)
@@ -773,7 +775,7 @@ async function main() {
 		if (flag('memory')) {
 			// peak RSS, median of the repetitions (runs of one workflow vary by 20-40 MB), and the
 			// RSS the node added within its own run, which does not carry that spread
-			const peak = async (id, count) => {
+			const memoryOf = async (id, count) => {
 				const runs = [];
 				for (let i = 0; i < repeat; i++) runs.push(await run(id, 'ocr', { count }));
 				return {
@@ -784,12 +786,12 @@ async function main() {
 			const plus = (mb) => `${mb >= 0 ? '+' : ''}${mb} MB`;
 			const rows = [];
 			for (const count of MEMORY_COUNTS) {
-				const base = (await peak(`bench-ocr-mem-${count}-base`, count)).peakMb;
-				const smallBase = (await peak(`bench-ocr-mem-small-${count}-base`, count)).peakMb;
+				const base = (await memoryOf(`bench-ocr-mem-${count}-base`, count)).peakMb;
+				const smallBase = (await memoryOf(`bench-ocr-mem-small-${count}-base`, count)).peakMb;
 				for (const c of MEMORY_CONCURRENCIES) {
-					const own = await peak(`bench-ocr-mem-${count}-c${c}`, count);
-					const small = await peak(`bench-ocr-mem-small-${count}-c${c}`, count);
-					const http = await peak(`bench-http-mem-${count}-c${c}`, count);
+					const own = await memoryOf(`bench-ocr-mem-${count}-c${c}`, count);
+					const small = await memoryOf(`bench-ocr-mem-small-${count}-c${c}`, count);
+					const http = await memoryOf(`bench-http-mem-${count}-c${c}`, count);
 					const extra = own.peakMb - base;
 					const smallExtra = small.peakMb - smallBase;
 					const goal = Math.round((c * 3 * imageKb) / 1024);
