@@ -49,6 +49,8 @@ const taskMs = Number(option('task-ms', 3000));
 const nodes = option('nodes', 'ocr,link,progeny').split(',');
 const CONCURRENCIES = option('concurrency', '1,5,10').split(',').map(Number);
 const CPU_PROFILE_DIR = process.env.KYC_BENCH_CPU_PROF;
+const MEMORY_TRACE_DIR = process.env.KYC_BENCH_MEMORY_TRACE;
+let traceCount = 0;
 // peak memory must not grow with N: two batch sizes, N and 4 N when --items is given
 const MEMORY_COUNTS = args.includes('--items') ? [N, 4 * N] : [50, 200];
 // how the extra memory follows Concurrency (the image copies each call in flight holds)
@@ -570,6 +572,34 @@ async function measured(folder, promise) {
 }
 
 /**
+ * From a memory trace (memory-trace.js): for the n8n process that ran the node, what each of
+ * process.memoryUsage()'s figures rose to in the node's window over its value at the window's start, MB.
+ */
+function memoryTraceGrowth(dir, start, end) {
+	const mb = (bytes) => Math.round(bytes / 2 ** 20);
+	const result = {};
+	for (const file of fs.readdirSync(dir)) {
+		const samples = fs
+			.readFileSync(path.join(dir, file), 'utf8')
+			.trim()
+			.split('\n')
+			.map((line) => JSON.parse(line));
+		const before = samples.filter((s) => s.t <= start).at(-1);
+		const during = samples.filter((s) => s.t > start && s.t <= end + 20);
+		if (!before || !during.length) continue;
+		const atPeak = during.reduce((a, b) => (b.rss > a.rss ? b : a));
+		for (const key of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers']) {
+			result[key] = {
+				start: mb(before[key]),
+				max: `+${mb(Math.max(...during.map((s) => s[key])) - before[key])}`,
+				atRssPeak: `+${mb(atPeak[key] - before[key])}`,
+			};
+		}
+	}
+	return result;
+}
+
+/**
  * n8n's mean time from a vendor answer to the call that takes its place (its arrival at the
  * sandbox), for `calls` made `concurrency` at a time: the k-th call to arrive follows the
  * (k - concurrency)-th answer. So node time ≈ ceil(N / C) × (vendor time + turnaround).
@@ -721,6 +751,14 @@ async function main() {
 					...env.n8n.extraEnv,
 					NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(CPU_PROFILE_DIR, id)}`,
 				};
+			// KYC_BENCH_MEMORY_TRACE: V8's heap and Buffers in each n8n process, every 20 ms (memory runs)
+			const traceDir = MEMORY_TRACE_DIR && path.join(MEMORY_TRACE_DIR, `${id}-${++traceCount}`);
+			if (traceDir)
+				env.n8n.extraEnv = {
+					...env.n8n.extraEnv,
+					NODE_OPTIONS: `--require ${path.join(__dirname, 'memory-trace.js')}`,
+					KYC_MEMORY_TRACE_DIR: traceDir,
+				};
 			let measurement;
 			try {
 				measurement = await measured(
@@ -729,9 +767,13 @@ async function main() {
 				);
 			} finally {
 				expiry?.stop();
-				if (profile) delete env.n8n.extraEnv.NODE_OPTIONS;
+				if (profile || traceDir) delete env.n8n.extraEnv.NODE_OPTIONS;
 			}
 			const { result: execution, peakMb, cpuSeconds, cpuBetween, rssGrowthBetween } = measurement;
+			if (traceDir) {
+				const [start, end] = nodeWindow(measurement.result, ...timedNodes(id));
+				console.log(`${id}: ${JSON.stringify(memoryTraceGrowth(traceDir, start, end))}`);
+			}
 			const counters = env.sandbox.counters();
 			const itemCalls = env.sandbox.requests
 				.slice(mark)
