@@ -10,6 +10,7 @@ import type {
 import { requestTimeoutOption, retryUncertainOption } from './descriptions';
 import { answerFailure, readHttpFailure } from './errors';
 import type { HttpFailure } from './errors';
+import { freeAnsweredBody } from './requestBody';
 import { forgetRefusedToken, tokenDueForRenewal, trimUrl } from './tokenCredential';
 import { waitUnlessCancelled } from './wait';
 
@@ -172,7 +173,10 @@ export async function authenticatedRequest<T = unknown>(
 			).httpRequestWithAuthentication.call(ctx as IExecuteFunctions, api.credentialType, options, {
 				credentialsDecrypted: { ...connection.credentials, data },
 			})) as FullResponse;
-			if (answer.statusCode < 300) return answer.body as T;
+			if (answer.statusCode < 300) {
+				freeAnsweredBody(options.body);
+				return answer.body as T;
+			}
 			failure = answerFailure(answer.statusCode, answer.headers, answer.body);
 		} catch (error) {
 			failure = readHttpFailure(error);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { ImageFile } from './binaryImage';
+import { newRequestBody } from './requestBody';
 
 const QUOTE = 0x22;
 const BASE64_PIECE = 3 * 16 * 1024;
@@ -30,7 +31,7 @@ export async function jsonBody(value: object): Promise<Buffer> {
 	const size =
 		segments.reduce((sum, segment) => sum + Buffer.byteLength(segment), 0) +
 		images.reduce((sum, image) => sum + Math.ceil(image.size / 3) * 4 + 2, 0);
-	const body = Buffer.allocUnsafe(size);
+	const body = newRequestBody(size);
 	let offset = body.write(segments[0]);
 	for (const [index, image] of images.entries()) {
 		body[offset++] = QUOTE;

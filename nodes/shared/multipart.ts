@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import { copyImage } from './binaryImage';
 import type { ImageFile } from './binaryImage';
+import { newRequestBody } from './requestBody';
 
 export interface MultipartBody {
 	body: Buffer;
@@ -43,7 +44,7 @@ export async function multipartBody(
 		(sum, part) => sum + (Buffer.isBuffer(part) ? part.length : part.size),
 		0,
 	);
-	const body = Buffer.allocUnsafe(size);
+	const body = newRequestBody(size);
 	let offset = 0;
 	for (const part of parts) {
 		offset = Buffer.isBuffer(part)

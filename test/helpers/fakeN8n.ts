@@ -70,11 +70,12 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		headers['content-type'] ??= 'application/json';
 	}
 	if (options.json) headers.accept ??= 'application/json';
+	// a copy of the body, as the vendor received it: the package frees its own once answered
 	sentRequests.push({
 		method: options.method ?? 'GET',
 		url,
 		headers,
-		body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(String(body)),
+		body: body === undefined ? undefined : Buffer.from(Buffer.isBuffer(body) ? body : String(body)),
 	});
 	// As axios does in n8n: a time-out is ECONNABORTED, a failed connection keeps its code.
 	const timeout = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;

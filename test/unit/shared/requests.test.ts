@@ -14,6 +14,7 @@ import { readHttpFailure } from '../../../nodes/shared/errors';
 import type { HttpFailure } from '../../../nodes/shared/errors';
 import { authenticatedRequest, retryDelayMs } from '../../../nodes/shared/http';
 import type { VendorConnection } from '../../../nodes/shared/http';
+import { freeAnsweredBody, newRequestBody } from '../../../nodes/shared/requestBody';
 import {
 	REFUSED_LOGIN_PAUSE_MS,
 	obtainAccessToken,
@@ -489,5 +490,96 @@ describe('one login per account and token lifetime', () => {
 		expect(tokenExpiry(jwt({ exp: 2_000_000_000 }), {}, 300, 0)).toBe(2_000_000_000_000);
 		expect(tokenExpiry('opaque', { expiresIn: 3600 }, 300, 1000)).toBe(1000 + 3_600_000);
 		expect(tokenExpiry('opaque', {}, 300, 1000)).toBe(1000 + 300_000);
+	});
+});
+
+describe('a body built for one call is freed once the vendor has answered it', () => {
+	const api = { credentialType: 'apptenticateApi', vendorName: 'Apptenticate' };
+	const toError = (failure: HttpFailure) =>
+		Object.assign(new Error(`HTTP ${failure.status}`), { failure }) as never;
+	const received: Buffer[] = [];
+	function post(body: Buffer, accessToken = 'token-1') {
+		const httpRequestWithAuthentication = async (
+			_type: string,
+			options: IHttpRequestOptions,
+			additional: { credentialsDecrypted: { data: IDataObject } },
+		) =>
+			await httpRequest({
+				...options,
+				headers: {
+					...options.headers,
+					Authorization: `Bearer ${String(additional.credentialsDecrypted.data.accessToken)}`,
+				},
+			});
+		const connection: VendorConnection = {
+			ctx: { getNode: () => testNode, helpers: { httpRequestWithAuthentication } } as never,
+			baseUrl: vendor.url,
+			credentials: { id: '', name: '', type: 'apptenticateApi', data: { accessToken } },
+			timeoutMs: 5000,
+			retryUncertain: false,
+		};
+		return authenticatedRequest(
+			api,
+			connection,
+			{ method: 'POST', url: `${vendor.url}/upload/`, body, json: true },
+			toError,
+		);
+	}
+	/** A 3 MB body as multipartBody and jsonBody build it, and a copy to compare with. */
+	function builtBody(): [Buffer, Buffer] {
+		const body = newRequestBody(3 * 2 ** 20);
+		for (let i = 0; i < body.length; i++) body[i] = i % 251;
+		return [body, Buffer.from(body)];
+	}
+	beforeEach(() => (received.length = 0));
+
+	it('after a 2xx answer its memory is given back, and the vendor had received it whole', async () => {
+		vendor.routes.set('POST /upload/', (_req, res, body) => {
+			received.push(body);
+			json(res, 200, { id: 1 });
+		});
+		const [body, sent] = builtBody();
+		await expect(post(body)).resolves.toEqual({ id: 1 });
+		expect(received).toHaveLength(1);
+		expect(received[0].equals(sent)).toBe(true);
+		expect(body.length).toBe(0);
+		expect(body.buffer.byteLength).toBe(0);
+	});
+
+	it('a refused token: the whole body is sent again with the new token, then freed', async () => {
+		vendor.routes.set('POST /upload/', (req, res, body) => {
+			received.push(body);
+			if (req.headers.authorization === 'Bearer stale') json(res, 401, { detail: 'expired' });
+			else json(res, 200, { id: 2 });
+		});
+		const [body, sent] = builtBody();
+		await expect(post(body, 'stale')).resolves.toEqual({ id: 2 });
+		expect(received.map((b) => b.equals(sent))).toEqual([true, true]);
+		expect(body.length).toBe(0);
+	});
+
+	it('an error answer leaves it alone: a vendor may answer before it has read the body', async () => {
+		vendor.routes.set('POST /upload/', (_req, res) => json(res, 400, { error_code: 7 }));
+		const [body, sent] = builtBody();
+		await expect(post(body)).rejects.toMatchObject({ failure: { status: 400 } });
+		expect(body.equals(sent)).toBe(true);
+	});
+
+	it('a Buffer the package did not build for the call is never freed', async () => {
+		vendor.routes.set('POST /upload/', (_req, res) => json(res, 200, { id: 3 }));
+		const callers = Buffer.alloc(3 * 2 ** 20, 7);
+		await post(callers);
+		expect(callers.length).toBe(3 * 2 ** 20);
+		expect(callers.every((byte) => byte === 7)).toBe(true);
+	});
+
+	it("a small body has memory of its own: freeing it leaves Node's shared Buffer pool whole", () => {
+		const pooled = Buffer.from('other data');
+		const small = newRequestBody(16);
+		expect(small.buffer.byteLength).toBe(16);
+		freeAnsweredBody(small);
+		expect(small.length).toBe(0);
+		expect(pooled.toString()).toBe('other data');
+		expect(Buffer.from('more').toString()).toBe('more');
 	});
 });
