@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { readParameter } from './parameters';
+import { freeMemory } from './requestBody';
 
 export type ImageFormat = 'jpeg' | 'png';
 
@@ -12,6 +13,7 @@ export interface ImageFile {
 	/**
 	 * The bytes, chunk by chunk, as the request body is built (see `copyImage`). A large image in
 	 * filesystem mode is read from n8n's store only then, so that it is in memory once: in its body.
+	 * A chunk is the reader's until it asks for the next one, when its memory may be freed.
 	 */
 	read: () => AsyncIterable<Buffer>;
 }
@@ -124,6 +126,9 @@ async function storedImage(
 				total += (chunk as Buffer).length;
 				if (total > fileSize) throw changed();
 				yield chunk as Buffer;
+				// copied into the body by now: 48 KB that would wait for V8's collector with the
+				// others of the batch (60 to 80 MB of them at Concurrency 5 in the benchmark)
+				freeMemory(chunk as Buffer);
 			}
 			if (total !== fileSize) throw changed();
 		},

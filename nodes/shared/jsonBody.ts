@@ -56,7 +56,8 @@ async function writeBase64(image: ImageFile, body: Buffer, offset: number): Prom
 			const piece = bytes.toString('base64', start, Math.min(start + BASE64_PIECE, whole));
 			offset += body.write(piece, offset, 'latin1');
 		}
-		rest = bytes.subarray(whole);
+		// a copy: the chunk is freed when the next one is read (ImageFile.read)
+		rest = Buffer.from(bytes.subarray(whole));
 	}
 	return offset + body.write(rest.toString('base64'), offset, 'latin1');
 }

@@ -21,7 +21,15 @@ export function newRequestBody(size: number): Buffer {
  * once; on an older Node it waits for the garbage collector. Any other value is left alone.
  */
 export function freeAnsweredBody(body: unknown): void {
-	if (!Buffer.isBuffer(body) || !builtBodies.delete(body)) return;
-	const memory = body.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+	if (Buffer.isBuffer(body) && builtBodies.delete(body)) freeMemory(body);
+}
+
+/**
+ * Gives the memory of a Buffer that nothing reads any more back at once (it becomes empty), if
+ * the Buffer spans all of its ArrayBuffer: a slice of a shared pool is left to the collector.
+ */
+export function freeMemory(buffer: Buffer): void {
+	if (buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength) return;
+	const memory = buffer.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
 	memory.transfer?.(0);
 }

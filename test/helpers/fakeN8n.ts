@@ -231,6 +231,8 @@ function storedBinary(id: string) {
 
 /** The binary store's reads: every chunk handed out, by size (tests clear it). */
 export const binaryReads: number[] = [];
+/** The chunks getBinaryStream gave, as the node left them. */
+export const streamedChunks: Buffer[] = [];
 
 function parameterGetter(parameters: Record<string, ParameterValue>) {
 	return (name: string, itemIndex: number, fallback?: unknown) => {
@@ -278,8 +280,11 @@ export function baseContext(setup: RunSetup) {
 				const { data } = storedBinary(id);
 				return (async function* () {
 					for (let start = 0; start < data.length; start += chunkSize) {
-						const chunk = Buffer.from(data.subarray(start, start + chunkSize));
+						// memory of its own, as fs.createReadStream's chunks have
+						const chunk = Buffer.allocUnsafeSlow(Math.min(chunkSize, data.length - start));
+						data.copy(chunk, 0, start);
 						binaryReads.push(chunk.length);
+						streamedChunks.push(chunk);
 						yield chunk;
 					}
 				})();

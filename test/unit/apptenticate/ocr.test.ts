@@ -5,6 +5,7 @@ import { APPTENTICATE_ERROR_CODES } from '../../../nodes/Apptenticate/errorCodes
 import {
 	binaryItem,
 	binaryReads,
+	streamedChunks,
 	runNode,
 	sentRequests,
 	storedBinaryItem,
@@ -50,7 +51,10 @@ afterEach(resetHttp);
 afterAll(() => nock.enableNetConnect());
 
 describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 modes)", () => {
-	beforeEach(() => (binaryReads.length = 0));
+	beforeEach(() => {
+		binaryReads.length = 0;
+		streamedChunks.length = 0;
+	});
 
 	it('an image over 1 MB is read in chunks straight into the body, a smaller one whole', async () => {
 		const big = makeJpeg('big-front', 1024 * 1024 + 7);
@@ -66,6 +70,8 @@ describe("Apptenticate OCR: images in n8n's binary store (filesystem and S3 mode
 		expect([head, whole]).toEqual([16, back.length]);
 		expect(Math.max(...chunks)).toBeLessThanOrEqual(48 * 1024);
 		expect(chunks.reduce((sum, size) => sum + size, 0)).toBe(big.length);
+		// each chunk's memory given back once it was copied into the body
+		expect(streamedChunks.slice(1).map((chunk) => chunk.length)).toEqual(chunks.map(() => 0));
 	});
 
 	it('an image over the limit on record is refused without reading it', async () => {

@@ -1,5 +1,6 @@
 import type { ImageFile } from '../../../nodes/shared/binaryImage';
 import { Base64Image, jsonBody } from '../../../nodes/shared/jsonBody';
+import { freeMemory } from '../../../nodes/shared/requestBody';
 
 describe('jsonBody: a JSON body with its images written in as base64', () => {
 	// sizes around the 48 KB chunk and not multiples of 3, so padding and chunk joins show
@@ -36,6 +37,27 @@ describe('jsonBody: a JSON body with its images written in as base64', () => {
 		);
 		expect(Buffer.isBuffer(sent)).toBe(true);
 		expect(sent.toString('utf8')).toBe(JSON.stringify(body((data) => data.toString('base64'))));
+	});
+
+	it("the same when each chunk is freed as the next is read, as filesystem mode's are", async () => {
+		const image = bytes(159_997, 6);
+		const chunks: Buffer[] = [];
+		const freed: ImageFile = {
+			...imageFile(image, 0),
+			read: async function* () {
+				// chunks of their own memory (n8n's file stream), each split inside a 3-byte group
+				for (let start = 0; start < image.length; start += 49_999) {
+					const chunk = Buffer.allocUnsafeSlow(Math.min(49_999, image.length - start));
+					image.copy(chunk, 0, start);
+					chunks.push(chunk);
+					yield chunk;
+					freeMemory(chunk);
+				}
+			},
+		};
+		const sent = await jsonBody({ content: new Base64Image(freed) });
+		expect(chunks.map((chunk) => chunk.length)).toEqual([0, 0, 0, 0]);
+		expect(sent.toString('utf8')).toBe(JSON.stringify({ content: image.toString('base64') }));
 	});
 
 	it('leaves a body without images as JSON.stringify writes it', async () => {
