@@ -13,6 +13,8 @@
  *   node test/bench/batch.js --memory [--image-kb 2048] [--repeat 1] [--warm]
  *        peak RSS at N = 50 and 200 (--items N: N and 4 N), with 2 MB images and with 100 KB ones,
  *        and the RSS the node added while it ran; --warm: after the warm-up branch, as the speed runs
+ *   KYC_BENCH_MEMORY_TRACE=DIR node test/bench/batch.js --memory ...   also V8's heap and the
+ *        Buffers outside it in n8n every 20 ms (memory-trace.js), and how far each rose in the node's run
  *   KYC_BENCH_CPU_PROF=DIR node test/bench/batch.js ...     only V8 CPU profiles of the package
  *        runs and of their node-disabled baseline, in DIR/<workflow>/ (test/bench/profile-summary.js)
  *
