@@ -133,6 +133,7 @@ export type VendorRequest = IHttpRequestOptions & {
  *   garbage for a 2 MB image) and 1.x drops the answer's headers from its errors;
  * - the token only goes to the credential's own address: another address is refused before
  *   anything is sent, and a redirect is only followed on the same address.
+ * - a body built for the call (requestBody.ts) is freed once the vendor answered it with 2xx.
  * Any failure goes to `toError`, which turns it into the vendor's explained NodeApiError.
  */
 export async function authenticatedRequest<T = unknown>(
