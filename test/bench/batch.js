@@ -574,8 +574,8 @@ async function measured(folder, promise) {
 }
 
 /**
- * From a memory trace (memory-trace.js): for the n8n process that ran the node, what each of
- * process.memoryUsage()'s figures rose to in the node's window over its value at the window's start, MB.
+ * From a memory trace (memory-trace.js): for each n8n process (by pid) that ran in the node's
+ * window, what each of process.memoryUsage()'s figures rose to in it over its value at its start, MB.
  */
 function memoryTraceGrowth(dir, start, end) {
 	const mb = (bytes) => Math.round(bytes / 2 ** 20);
@@ -590,8 +590,9 @@ function memoryTraceGrowth(dir, start, end) {
 		const during = samples.filter((s) => s.t > start && s.t <= end + 20);
 		if (!before || !during.length) continue;
 		const atPeak = during.reduce((a, b) => (b.rss > a.rss ? b : a));
+		const figures = (result[path.basename(file, '.jsonl')] = {});
 		for (const key of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers']) {
-			result[key] = {
+			figures[key] = {
 				start: mb(before[key]),
 				max: `+${mb(Math.max(...during.map((s) => s[key])) - before[key])}`,
 				atRssPeak: `+${mb(atPeak[key] - before[key])}`,
